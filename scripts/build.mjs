@@ -1,0 +1,35 @@
+// Bundles the extension (Node and web hosts), the CLI and the webview with esbuild into dist/.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'warning',
+  target: 'es2022',
+  legalComments: 'none',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'], define: { 'process.env.BACKPROP_WEB': '"1"' } },
+  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
+].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, ...b })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`watching ${builds.length} bundles`);
+} else {
+  await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+  console.log(`built ${builds.length} bundles${production ? ' (production)' : ''}`);
+}

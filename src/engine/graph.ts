@@ -1,0 +1,65 @@
+import type { Shape, Tensor } from './tensor';
+
+/** 1-based line and column, as editors and compilers print them. End is exclusive. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+/**
+ * Every operation the engine knows. Composite layers (`sigmoid`, `affine`) can be expanded into
+ * primitives (`neg`, `exp`, `add`, `recip`; `matmul`, `add`).
+ */
+export type OpKind =
+  | 'leaf'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'neg'
+  | 'pow'
+  | 'exp'
+  | 'log'
+  | 'tanh'
+  | 'relu'
+  | 'sigmoid'
+  | 'recip'
+  | 'matmul'
+  | 'sum'
+  | 'mean'
+  | 'affine'
+  | 'softmax_with_loss';
+
+export interface GraphNode {
+  /** Index in `Graph.nodes`; nodes are in topological order (every input id is smaller). */
+  readonly id: number;
+  readonly op: OpKind;
+  /** Ids of the input nodes, in argument order. */
+  readonly inputs: readonly number[];
+  /** The variable name when the node is the value of an assignment. */
+  readonly name?: string;
+  /** What the UI shows: the name, or a readable generated label such as `mul1`. */
+  readonly label: string;
+  /** Output shape, known before anything runs. */
+  readonly shape: Shape;
+  /** Leaves only: the value. */
+  readonly value?: Tensor;
+  /** Leaves that never get a gradient shown or checked: unnamed literals, one-hot labels. */
+  readonly constant?: boolean;
+  /** `pow` only: the constant exponent. */
+  readonly exponent?: number;
+  /** Where the node comes from in the source text. */
+  readonly range: SourceRange;
+  /** Set on primitive nodes produced by expanding a composite: the id of the composite node in the fused graph. */
+  readonly expandedFrom?: number;
+}
+
+export interface Graph {
+  readonly nodes: readonly GraphNode[];
+  /** Id of the output node: backward starts there with ones. */
+  readonly output: number;
+}
