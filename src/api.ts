@@ -1,0 +1,31 @@
+/**
+ * What `activate()` returns: a read-only view of the stepper for tests and other extensions.
+ * `vscode.extensions.getExtension('backprop-stepper.backprop-stepper').exports`
+ */
+import type { NestedArray } from './engine/tensor';
+import type { Phase } from './shared/protocol';
+
+export interface SessionSnapshot {
+  /** The document the graph comes from. */
+  uri: string;
+  cursor: number;
+  totalSteps: number;
+  forwardSteps: number;
+  phase: Phase;
+  expanded: boolean;
+  /** Label of the node run by the last step, or null at the start. */
+  current: string | null;
+  /** Node count of the graph as stepped (expanded or fused). */
+  nodeCount: number;
+  /** Every node label → its forward value, for nodes computed at the cursor (leaves always). */
+  values: Record<string, NestedArray>;
+  /** Every node label → its gradient as accumulated at the cursor, for nodes that have one. */
+  grads: Record<string, NestedArray>;
+}
+
+export interface BackpropStepperApi {
+  /** The stepper session shown in the panel, if any. */
+  session(): SessionSnapshot | undefined;
+  /** Whether the stepper panel is open. */
+  panelOpen(): boolean;
+}
