@@ -1,0 +1,48 @@
+/**
+ * Node-side loading of the four MNIST-format idx files from a folder (plain or .gz), for the CLI
+ * and for tests. The parsing itself is the engine's (src/engine/train), this only reads bytes.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { IdxError, isGzip } from '../engine/train/idx';
+import { MNIST_FILES, mnistFromBytes, type MnistBytes, type MnistFileKey, type TrainTestData } from '../engine/train/dataset';
+
+/** Which file to read for each of the four: the plain name, else the .gz one. */
+export function findMnistFiles(dir: string): Record<MnistFileKey, string> {
+  if (!existsSync(dir)) throw new IdxError(`data folder not found: ${dir}`);
+  if (!statSync(dir).isDirectory()) throw new IdxError(`not a folder: ${dir}`);
+  const out = {} as Record<MnistFileKey, string>;
+  for (const key of Object.keys(MNIST_FILES) as MnistFileKey[]) {
+    const base = MNIST_FILES[key];
+    const plain = join(dir, base);
+    const gz = `${plain}.gz`;
+    if (existsSync(plain)) out[key] = plain;
+    else if (existsSync(gz)) out[key] = gz;
+    else throw new IdxError(`missing file ${base} (or ${base}.gz) in ${dir}`);
+  }
+  return out;
+}
+
+/** Reads a file, gunzipping it when it is gzip-compressed; errors name the file. */
+export function readMaybeGzip(path: string): Uint8Array {
+  const raw = readFileSync(path);
+  if (!isGzip(raw)) {
+    if (path.endsWith('.gz')) throw new IdxError(`${path}: named .gz but not gzip-compressed`);
+    return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  }
+  try {
+    const out = gunzipSync(raw);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (e) {
+    throw new IdxError(`${path}: cannot gunzip: ${(e as Error).message}`);
+  }
+}
+
+/** Loads the train and test sets from a folder holding the four idx files. */
+export function loadMnistFolder(dir: string, label = 'MNIST'): TrainTestData {
+  const paths = findMnistFiles(dir);
+  const files = {} as MnistBytes;
+  for (const key of Object.keys(paths) as MnistFileKey[]) files[key] = { bytes: readMaybeGzip(paths[key]), name: paths[key] };
+  return mnistFromBytes(files, `${label} (${dir})`);
+}
