@@ -1,0 +1,68 @@
+/** The engine's public API: tensors, graphs, shapes, layers, the stepper, expansion, checks, RNG. */
+export { Tensor, shapeSize, shapeToString, sameShape, type Shape, type NestedArray } from './tensor';
+export type { Graph, GraphNode, OpKind, SourcePosition, SourceRange } from './graph';
+export {
+  OP_ARITY,
+  MAX_RANK,
+  broadcastShapes,
+  matmulShape,
+  inferShape,
+  isOpWithInputs,
+  type OpWithInputs,
+  type ShapeAttrs,
+  type ShapeResult,
+} from './shapes';
+export * as ops from './ops';
+export {
+  MulLayer,
+  AddLayer,
+  SubLayer,
+  DivLayer,
+  NegLayer,
+  PowLayer,
+  ExpLayer,
+  LogLayer,
+  TanhLayer,
+  Relu,
+  Sigmoid,
+  RecipLayer,
+  MatMulLayer,
+  SumLayer,
+  MeanLayer,
+  Affine,
+  SoftmaxWithLoss,
+  OP_INFO,
+  opInfo,
+  createLayer,
+  type Layer,
+  type LocalText,
+  type OpInfo,
+} from './layers';
+export {
+  Stepper,
+  StepError,
+  validateGraph,
+  type StepPhase,
+  type Phase,
+  type StepRecord,
+  type ForwardRecord,
+  type BackwardRecord,
+  type StepDelta,
+  type NodeChange,
+  type EdgeChange,
+  type StepperOptions,
+} from './stepper';
+export { expandComposites, expandedIdMap } from './expand';
+export {
+  NUMERICAL_H,
+  evaluate,
+  backprop,
+  numericalGradients,
+  checkedLeaves,
+  gradientCheck,
+  type BackpropResult,
+  type LeafCheck,
+  type GradientCheckResult,
+  type NumericalGradientOptions,
+} from './numgrad';
+export { Rng, createRng } from './random';

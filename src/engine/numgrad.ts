@@ -1,0 +1,198 @@
+/**
+ * Whole-graph evaluation and the gradient check.
+ *
+ * `evaluate` is a forward-only evaluator that does not go through the stepper (no records), used
+ * by the numerical gradient, which re-runs the forward pass twice per input element. `backprop`
+ * runs the stepper to the end, so its numbers are exactly the ones the panel shows.
+ *
+ * The numerical gradient is the book's `numerical_gradient`: a central difference with
+ * h = 1e-4 of the sum of the output's elements, for every element of every non-constant leaf.
+ */
+import type { Graph, GraphNode } from './graph';
+import { createLayer, type Layer } from './layers';
+import { sumAll } from './ops';
+import { Stepper, validateGraph } from './stepper';
+import { Tensor } from './tensor';
+
+/** The book's h for the central difference. */
+export const NUMERICAL_H = 1e-4;
+
+/** Forward-only evaluation that reuses one layer per node and can re-run a leaf's descendants. */
+class ForwardEvaluator {
+  private readonly layers: (Layer | undefined)[];
+  readonly values: Tensor[];
+
+  constructor(private readonly graph: Graph) {
+    validateGraph(graph);
+    this.layers = graph.nodes.map((n) => (n.op === 'leaf' ? undefined : createLayer(n)));
+    this.values = new Array<Tensor>(graph.nodes.length);
+    for (const node of graph.nodes) this.values[node.id] = this.run(node, this.values);
+  }
+
+  private run(node: GraphNode, values: readonly Tensor[]): Tensor {
+    if (node.op === 'leaf') {
+      if (!node.value) throw new Error(`leaf ${node.label} has no value`);
+      return node.value;
+    }
+    const layer = this.layers[node.id];
+    if (!layer) throw new Error(`node ${node.label} has no layer`);
+    return layer.forward(node.inputs.map((i) => values[i]));
+  }
+
+  /** Ids of the nodes whose value depends on `leafId` (in topological order, the leaf excluded). */
+  descendants(leafId: number): number[] {
+    const hit = new Uint8Array(this.graph.nodes.length);
+    hit[leafId] = 1;
+    const out: number[] = [];
+    for (const node of this.graph.nodes) {
+      if (node.id > leafId && node.inputs.some((i) => hit[i])) {
+        hit[node.id] = 1;
+        out.push(node.id);
+      }
+    }
+    return out;
+  }
+
+  /** Sum of the output when leaf `leafId` has value `value` (only its descendants are re-run). */
+  outputSumWith(leafId: number, value: Tensor, downstream: readonly number[]): number {
+    const output = this.graph.output;
+    if (output === leafId) return sumAll(value);
+    if (!downstream.includes(output)) return sumAll(this.values[output]);
+    const scratch = this.values.slice();
+    scratch[leafId] = value;
+    for (const id of downstream) {
+      scratch[id] = this.run(this.graph.nodes[id], scratch);
+      if (id === output) break;
+    }
+    return sumAll(scratch[output]);
+  }
+}
+
+/** Every node's value (forward pass only). */
+export function evaluate(graph: Graph): Tensor[] {
+  return new ForwardEvaluator(graph).values;
+}
+
+export interface BackpropResult {
+  /** Every node's value. */
+  values: Tensor[];
+  /** Every node's gradient of the output (ones at the output); undefined when it has none. */
+  grads: (Tensor | undefined)[];
+}
+
+/** Forward and backward pass at once (through the stepper, so the numbers match the panel). */
+export function backprop(graph: Graph): BackpropResult {
+  const stepper = new Stepper(graph);
+  stepper.runBackward();
+  const values: Tensor[] = [];
+  const grads: (Tensor | undefined)[] = [];
+  for (const node of graph.nodes) {
+    const v = stepper.valueAt(node.id);
+    if (!v) throw new Error(`node ${node.label} has no value`);
+    values.push(v);
+    grads.push(stepper.gradAt(node.id));
+  }
+  // A graph without op nodes: the output is a leaf and its gradient is ones.
+  if (stepper.totalSteps === 0) {
+    const out = values[graph.output];
+    grads[graph.output] = Tensor.full(out.shape, 1);
+  }
+  return { values, grads };
+}
+
+export interface NumericalGradientOptions {
+  /** Step for the central difference (default 1e-4, as in the book). */
+  h?: number;
+  /**
+   * Called after each element with (elements done, elements in total); return false to stop.
+   * Checked every element, so cancelling is prompt.
+   */
+  onProgress?: (done: number, total: number) => boolean | void;
+}
+
+/** Leaves whose gradient is checked: every non-constant leaf. */
+export function checkedLeaves(graph: Graph): GraphNode[] {
+  return graph.nodes.filter((n) => n.op === 'leaf' && !n.constant);
+}
+
+/**
+ * Numerical gradient of sum(output) for every non-constant leaf (map: leaf id → gradient),
+ * or undefined when cancelled through `onProgress`.
+ */
+export function numericalGradients(graph: Graph, options: NumericalGradientOptions = {}): Map<number, Tensor> | undefined {
+  const h = options.h ?? NUMERICAL_H;
+  const evaluator = new ForwardEvaluator(graph);
+  const leaves = checkedLeaves(graph);
+  const total = leaves.reduce((n, l) => n + (l.value?.size ?? 0), 0);
+  let done = 0;
+  const out = new Map<number, Tensor>();
+  for (const leaf of leaves) {
+    const base = evaluator.values[leaf.id];
+    const downstream = evaluator.descendants(leaf.id);
+    // Perturb a private copy: the graph's own leaf value is shared with the stepper.
+    const data = base.data.slice();
+    const probe = new Tensor(base.shape, data);
+    const grad = new Float64Array(base.size);
+    for (let i = 0; i < data.length; i++) {
+      const x = data[i];
+      data[i] = x + h;
+      const fPlus = evaluator.outputSumWith(leaf.id, probe, downstream);
+      data[i] = x - h;
+      const fMinus = evaluator.outputSumWith(leaf.id, probe, downstream);
+      data[i] = x;
+      grad[i] = (fPlus - fMinus) / (2 * h);
+      done++;
+      if (options.onProgress && options.onProgress(done, total) === false) return undefined;
+    }
+    out.set(leaf.id, new Tensor(base.shape, grad));
+  }
+  return out;
+}
+
+export interface LeafCheck {
+  id: number;
+  label: string;
+  /** Largest |backprop − numerical| over the leaf's elements. */
+  maxAbsDiff: number;
+  /** Mean |backprop − numerical|. */
+  meanAbsDiff: number;
+  backprop: Tensor;
+  numerical: Tensor;
+}
+
+export interface GradientCheckResult {
+  leaves: LeafCheck[];
+  /** Milliseconds for the backprop forward + backward pass. */
+  backpropMs: number;
+  /** Milliseconds for the numerical gradient. */
+  numericalMs: number;
+  /** False when stopped through `onProgress` (then `leaves` is empty). */
+  completed: boolean;
+}
+
+/** Compares backprop's gradients with the numerical gradient, per non-constant leaf. */
+export function gradientCheck(graph: Graph, options: NumericalGradientOptions = {}): GradientCheckResult {
+  const t0 = performance.now();
+  const bp = backprop(graph);
+  const t1 = performance.now();
+  const numerical = numericalGradients(graph, options);
+  const t2 = performance.now();
+  if (!numerical) return { leaves: [], backpropMs: t1 - t0, numericalMs: t2 - t1, completed: false };
+  const leaves: LeafCheck[] = [];
+  for (const leaf of checkedLeaves(graph)) {
+    const num = numerical.get(leaf.id);
+    if (!num) continue;
+    // A leaf nothing downstream depends on has gradient 0.
+    const b = bp.grads[leaf.id] ?? Tensor.zeros(num.shape);
+    let max = 0;
+    let sum = 0;
+    for (let i = 0; i < num.size; i++) {
+      const d = Math.abs(b.data[i] - num.data[i]);
+      // NaN must show up as a failure, not vanish in Math.max.
+      max = Number.isNaN(d) || Number.isNaN(max) ? NaN : Math.max(max, d);
+      sum += d;
+    }
+    leaves.push({ id: leaf.id, label: leaf.label, maxAbsDiff: max, meanAbsDiff: num.size ? sum / num.size : 0, backprop: b, numerical: num });
+  }
+  return { leaves, backpropMs: t1 - t0, numericalMs: t2 - t1, completed: true };
+}
