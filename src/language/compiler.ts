@@ -1,0 +1,506 @@
+/**
+ * Compiles a `.backprop` program into an engine `Graph`.
+ *
+ * Decisions (documented for students in the README):
+ * - A name bound to an expression without names is a leaf (an input that gets a gradient). Such
+ *   constant expressions are folded into one value at compile time with the engine's own forward
+ *   computations: `b = -1`, `y = 2 * 3` (a leaf with value 6), `W = randn(2, 3) * 0.01`.
+ * - Inside an expression that does depend on names, every constant sub-expression is folded too
+ *   and becomes one unnamed constant leaf (`const1`, …): `x * (2 * 3)` is one `mul` node with the
+ *   constant 6. Constant leaves get no gradient.
+ * - Every other sub-expression is one node. Unnamed nodes get labels from their operation and a
+ *   counter (`mul1`, `add2`, `relu1`, `loss1`), skipping every name the program uses.
+ * - `y = x` is an error: a node has one name, and copying would add a node with no operation.
+ * - Names are assigned once and must be defined before use, so the graph can never have a cycle.
+ * - `seed N` resets the generator for the `randn` calls after it; before any `seed`, the seed is 0.
+ */
+import type { Graph, GraphNode, OpKind, SourceRange } from '../engine/graph';
+import { inferShape, type ShapeAttrs } from '../engine/shapes';
+import { shapeSize, shapeToString, type Shape, Tensor } from '../engine/tensor';
+import type { Expr, Program, Statement } from './ast';
+import { ALL_FUNCTIONS, CONSTANT_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, LAYER_FUNCTIONS } from './builtins';
+import { type Diagnostic, nearestName } from './diagnostics';
+import { createRandom, expandGraph, foldOp, type RandomSource } from './engineBridge';
+import { MAX_NODES, MAX_TENSOR_SIZE, MAX_TOTAL_SIZE } from './limits';
+
+export interface IdentifierInfo {
+  name: string;
+  range: SourceRange;
+  /** `definition`: left of `=`; `use`: a variable read; `function`: a called function's name. */
+  role: 'definition' | 'use' | 'function';
+}
+
+export interface StatementInfo {
+  kind: 'assign' | 'seed' | 'broken';
+  /** The assigned name (`assign`, and `broken` lines that started with `name =`). */
+  name?: string;
+  nameRange?: SourceRange;
+  /** The whole statement; may span several lines (a matrix written over lines). */
+  range: SourceRange;
+  /** `assign` only: whether the name is a leaf (bound to a constant expression). */
+  leaf?: boolean;
+}
+
+interface MutableNode {
+  id: number;
+  op: OpKind;
+  inputs: number[];
+  name?: string;
+  label: string;
+  shape: Shape;
+  value?: Tensor;
+  constant?: boolean;
+  exponent?: number;
+  range: SourceRange;
+}
+
+type Value = { kind: 'const'; tensor: Tensor; range: SourceRange } | { kind: 'node'; id: number; range: SourceRange } | { kind: 'poison' };
+
+const POISON: Value = { kind: 'poison' };
+
+/** Stops compiling: a limit that makes going on pointless (already reported). */
+class Abort extends Error {}
+
+const BINARY_OPS: Record<'+' | '-' | '*' | '/' | '@', OpKind> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul' };
+
+/** Label prefixes for unnamed nodes. */
+const LABEL_PREFIX: Partial<Record<OpKind, string>> = { softmax_with_loss: 'loss', leaf: 'const' };
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function describeNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  return x > 0 ? 'Infinity' : '-Infinity';
+}
+
+export interface LowerResult {
+  graph?: Graph;
+  diagnostics: Diagnostic[];
+  statements: StatementInfo[];
+  identifiers: IdentifierInfo[];
+  outputName?: string;
+}
+
+export function lowerProgram(program: Program, options: { expand?: boolean }): LowerResult {
+  return new Compiler(program).run(options);
+}
+
+class Compiler {
+  private readonly nodes: MutableNode[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly identifiers: IdentifierInfo[] = [];
+  private readonly statements: StatementInfo[] = [];
+  /** Name → node id, or 'poison' when its statement had an error (uses stay silent). */
+  private readonly bindings = new Map<string, number | 'poison'>();
+  /** Line of the first definition of every name in the program, for "defined later" messages. */
+  private readonly definitionLine = new Map<string, number>();
+  private readonly usedLabels = new Set<string>();
+  private readonly labelCounters = new Map<string, number>();
+  private random: RandomSource = createRandom(0);
+  private totalSize = 0;
+  /** The statement being compiled, for the self-reference message. */
+  private currentName: string | undefined;
+
+  constructor(private readonly program: Program) {
+    for (const s of program.statements) {
+      if ((s.kind === 'assign' || s.kind === 'broken') && s.name !== undefined) {
+        this.usedLabels.add(s.name);
+        if (!this.definitionLine.has(s.name)) this.definitionLine.set(s.name, (s.kind === 'assign' ? s.nameRange : (s.nameRange ?? s.range)).start.line);
+      }
+    }
+  }
+
+  run(options: { expand?: boolean }): LowerResult {
+    let outputId: number | undefined;
+    let outputName: string | undefined;
+    let lastAssign: Statement | undefined;
+    try {
+      for (const s of this.program.statements) {
+        this.compileStatement(s);
+        if (s.kind === 'assign') {
+          lastAssign = s;
+          const b = this.bindings.get(s.name);
+          outputId = typeof b === 'number' && this.nodes[b]?.name === s.name ? b : undefined;
+          outputName = s.name;
+        } else if (s.kind === 'broken' && s.name !== undefined) {
+          lastAssign = s;
+          outputId = undefined;
+          outputName = s.name;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof Abort)) throw e;
+    }
+    if (lastAssign === undefined && !this.diagnostics.some((d) => d.severity === 'error')) {
+      const first = this.program.statements[0];
+      const range = first?.range ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+      this.error(range, 'the program has no assignment, so there is nothing to compute: write at least one, e.g. y = x * 2 (the last assignment is the output)');
+    }
+    const base = { diagnostics: this.diagnostics, statements: this.statements, identifiers: this.identifiers, outputName };
+    if (this.diagnostics.some((d) => d.severity === 'error') || outputId === undefined) return base;
+
+    let graph: Graph = { nodes: this.nodes.map((n) => Object.freeze(n) as GraphNode), output: outputId };
+    if (options.expand) {
+      graph = expandGraph(graph);
+      if (graph.nodes.length > MAX_NODES) {
+        const n = graph.nodes[MAX_NODES];
+        this.error(n.range, `expanding the composite layers gives ${formatCount(graph.nodes.length)} nodes, more than the limit of ${formatCount(MAX_NODES)}; step through the fused graph instead`);
+        return base;
+      }
+    }
+    return { ...base, graph };
+  }
+
+  private error(range: SourceRange, message: string): void {
+    this.diagnostics.push({ message, range, severity: 'error' });
+  }
+
+  private compileStatement(s: Statement): void {
+    switch (s.kind) {
+      case 'seed':
+        this.random = createRandom(s.value);
+        this.statements.push({ kind: 'seed', range: s.range });
+        return;
+      case 'broken':
+        if (s.name !== undefined && s.nameRange !== undefined) {
+          this.identifiers.push({ name: s.name, range: s.nameRange, role: 'definition' });
+          if (!this.bindings.has(s.name)) this.bindings.set(s.name, 'poison');
+        }
+        this.statements.push(s.name !== undefined ? { kind: 'broken', name: s.name, nameRange: s.nameRange, range: s.range } : { kind: 'broken', range: s.range });
+        return;
+      case 'assign':
+        this.compileAssign(s);
+        return;
+    }
+  }
+
+  private compileAssign(s: Extract<Statement, { kind: 'assign' }>): void {
+    this.identifiers.push({ name: s.name, range: s.nameRange, role: 'definition' });
+    const info: StatementInfo = { kind: 'assign', name: s.name, nameRange: s.nameRange, range: s.range };
+    this.statements.push(info);
+    const previous = this.bindings.get(s.name);
+    let bindable = true;
+    if (previous !== undefined) {
+      const line = this.definitionLine.get(s.name) ?? 0;
+      this.error(s.nameRange, `'${s.name}' is already defined on line ${line}; every name is assigned once, so use a new name (e.g. ${s.name}2)`);
+      bindable = false;
+    } else if (isFunctionName(s.name)) {
+      this.error(s.nameRange, `'${s.name}' is the name of a function; choose another name for the variable`);
+      bindable = false;
+    }
+    this.currentName = s.name;
+    const value = this.lower(s.expr);
+    this.currentName = undefined;
+    if (!bindable) return;
+    if (value.kind === 'poison') {
+      this.bindings.set(s.name, 'poison');
+      return;
+    }
+    if (value.kind === 'const') {
+      info.leaf = true;
+      const id = this.addNode({ op: 'leaf', inputs: [], name: s.name, label: s.name, shape: value.tensor.shape, value: value.tensor, range: s.expr.range });
+      this.bindings.set(s.name, id);
+      return;
+    }
+    const node = this.nodes[value.id];
+    if (node.name !== undefined) {
+      this.error(s.expr.range, `'${s.name} = ${node.name}' would only give '${node.name}' a second name; use '${node.name}' directly (every node has one name)`);
+      this.bindings.set(s.name, 'poison');
+      return;
+    }
+    info.leaf = false;
+    node.name = s.name;
+    node.label = s.name;
+    this.bindings.set(s.name, node.id);
+  }
+
+  private lower(e: Expr): Value {
+    switch (e.kind) {
+      case 'number':
+        if (!Number.isFinite(e.value)) {
+          this.error(e.range, `the number ${describeNumber(e.value)} is not allowed: this literal is too large for a float64 (at most about 1.8e308)`);
+          return POISON;
+        }
+        return { kind: 'const', tensor: Tensor.scalar(e.value), range: e.range };
+      case 'name':
+        return this.lowerName(e);
+      case 'unary':
+        return this.lowerOp('neg', [e.operand], e.range);
+      case 'binary':
+        if (e.op === '**') return this.lowerPower(e.left, e.right, e.range);
+        return this.lowerOp(BINARY_OPS[e.op], [e.left, e.right], e.range);
+      case 'call':
+        return this.lowerCall(e);
+      case 'array':
+        return this.lowerArray(e);
+    }
+  }
+
+  private lowerName(e: Extract<Expr, { kind: 'name' }>): Value {
+    this.identifiers.push({ name: e.name, range: e.range, role: 'use' });
+    const b = this.bindings.get(e.name);
+    if (b === 'poison') return POISON;
+    if (b !== undefined) return { kind: 'node', id: b, range: e.range };
+    if (e.name === this.currentName) {
+      this.error(e.range, `'${e.name}' is used in its own definition; every name is assigned once and must be defined before it is used, so a graph cannot loop (use a new name for the new value)`);
+      return POISON;
+    }
+    const laterLine = this.definitionLine.get(e.name);
+    if (laterLine !== undefined) {
+      this.error(e.range, `'${e.name}' is used before it is defined (on line ${laterLine}); move that line above this one`);
+      return POISON;
+    }
+    if (isFunctionName(e.name)) {
+      this.error(e.range, `'${e.name}' is a function; call it with parentheses, e.g. ${e.name}(x)`);
+      return POISON;
+    }
+    const suggestion = nearestName(e.name, [...this.bindings.keys()]);
+    this.error(e.range, `'${e.name}' is not defined${suggestion ? ` (did you mean '${suggestion}'?)` : '; define it first, e.g. ' + e.name + ' = 1'}`);
+    return POISON;
+  }
+
+  private lowerPower(baseExpr: Expr, expExpr: Expr, range: SourceRange): Value {
+    const base = this.lower(baseExpr);
+    const exponent = this.lower(expExpr);
+    if (exponent.kind === 'node') {
+      this.error(expExpr.range, `the exponent of ** must be a constant number, but this one depends on a variable ('${this.nodes[exponent.id].label}')`);
+      return POISON;
+    }
+    if (base.kind === 'poison' || exponent.kind === 'poison') return POISON;
+    if (exponent.tensor.size !== 1 || exponent.tensor.rank !== 0) {
+      this.error(expExpr.range, `the exponent of ** must be a single number, but its shape is ${shapeToString(exponent.tensor.shape)}`);
+      return POISON;
+    }
+    return this.apply('pow', [base], range, { exponent: exponent.tensor.data[0] });
+  }
+
+  private lowerOp(op: OpKind, args: Expr[], range: SourceRange): Value {
+    const values = args.map((a) => this.lower(a));
+    return this.apply(op, values, range);
+  }
+
+  /** Applies an operation: folds it when every input is constant, otherwise adds a node. */
+  private apply(op: OpKind, values: Value[], range: SourceRange, attrs?: ShapeAttrs): Value {
+    if (values.some((v) => v.kind === 'poison')) return POISON;
+    const shapes = values.map((v) => this.shapeOf(v));
+    const inferred = inferShape(op, shapes, attrs);
+    if ('error' in inferred) {
+      this.error(range, inferred.error);
+      return POISON;
+    }
+    if (!this.checkSize(inferred.shape, range)) return POISON;
+    if (values.every((v) => v.kind === 'const')) {
+      const tensors = values.map((v) => (v as Extract<Value, { kind: 'const' }>).tensor);
+      const folded = foldOp(op, tensors, attrs);
+      const bad = firstNonFinite(folded);
+      if (bad !== undefined) {
+        this.error(range, `this constant expression gives ${describeNumber(bad)}; only finite numbers are allowed`);
+        return POISON;
+      }
+      return { kind: 'const', tensor: folded, range };
+    }
+    const inputs = values.map((v) => this.materialize(v));
+    const node: Omit<MutableNode, 'id'> = { op, inputs, label: this.nextLabel(op), shape: inferred.shape, range };
+    if (attrs?.exponent !== undefined) node.exponent = attrs.exponent;
+    return { kind: 'node', id: this.addNode(node), range };
+  }
+
+  private shapeOf(v: Value): Shape {
+    if (v.kind === 'const') return v.tensor.shape;
+    if (v.kind === 'node') return this.nodes[v.id].shape;
+    return [];
+  }
+
+  /** A node id for a value: constants become unnamed constant leaves. */
+  private materialize(v: Value): number {
+    if (v.kind === 'node') return v.id;
+    if (v.kind === 'const') {
+      return this.addNode({ op: 'leaf', inputs: [], label: this.nextLabel('leaf'), shape: v.tensor.shape, value: v.tensor, constant: true, range: v.range });
+    }
+    throw new Error('internal: poisoned value reached a node');
+  }
+
+  private lowerCall(e: Extract<Expr, { kind: 'call' }>): Value {
+    this.identifiers.push({ name: e.callee, range: e.calleeRange, role: 'function' });
+    if (isConstantFunction(e.callee)) return this.lowerConstantCall(e, e.callee);
+    const layer = LAYER_FUNCTIONS[e.callee];
+    if (layer === undefined) {
+      const values = e.args.map((a) => this.lower(a)); // still report errors inside the arguments
+      void values;
+      if (this.bindings.has(e.callee)) {
+        this.error(e.calleeRange, `'${e.callee}' is a variable, not a function (to multiply, write ${e.callee} * (…))`);
+      } else {
+        const suggestion = nearestName(e.callee, ALL_FUNCTIONS);
+        this.error(e.calleeRange, `unknown function '${e.callee}'${suggestion ? ` (did you mean '${suggestion}'?)` : `; the functions are ${ALL_FUNCTIONS.join(', ')}`}`);
+      }
+      return POISON;
+    }
+    if (e.args.length !== layer.params.length) {
+      const expected = layer.params.length === 1 ? '1 argument' : `${layer.params.length} arguments`;
+      this.error(e.range, `${e.callee}(${layer.params.join(', ')}) takes ${expected}, but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given`);
+      e.args.forEach((a) => this.lower(a));
+      return POISON;
+    }
+    const values = e.args.map((a) => this.lower(a));
+    if (layer.op === 'softmax_with_loss') {
+      const t = values[1];
+      if (t.kind === 'node') {
+        const node = this.nodes[t.id];
+        if (node.op !== 'leaf') {
+          this.error(e.args[1].range, `softmax_with_loss(x, t): t must be the one-hot labels, a constant such as [[0, 0, 1]] or a name bound to one; '${node.label}' is computed by an operation`);
+          return POISON;
+        }
+        // The labels are data, not a parameter: they get no gradient (as in the book).
+        node.constant = true;
+      }
+    }
+    return this.apply(layer.op, values, e.range);
+  }
+
+  private lowerConstantCall(e: Extract<Expr, { kind: 'call' }>, fn: ConstantFunction): Value {
+    const maxArgs = fn === 'eye' ? 1 : 2;
+    if (e.args.length < 1 || e.args.length > maxArgs) {
+      const usage = fn === 'eye' ? 'eye(n)' : `${fn}(n) or ${fn}(rows, cols)`;
+      this.error(e.range, `${usage} takes ${fn === 'eye' ? '1 argument' : '1 or 2 arguments'}, but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given`);
+      e.args.forEach((a) => this.lower(a));
+      return POISON;
+    }
+    const sizes: number[] = [];
+    let ok = true;
+    for (const a of e.args) {
+      const v = this.lower(a);
+      if (v.kind === 'poison') {
+        ok = false;
+        continue;
+      }
+      if (v.kind === 'node' || v.tensor.size !== 1 || v.tensor.rank !== 0) {
+        this.error(a.range, `the sizes given to ${fn}( ) must be constant whole numbers`);
+        ok = false;
+        continue;
+      }
+      const n = v.tensor.data[0];
+      if (!Number.isInteger(n) || n < 1) {
+        this.error(a.range, `a size must be a whole number of at least 1, not ${n}`);
+        ok = false;
+        continue;
+      }
+      sizes.push(n);
+    }
+    if (!ok) return POISON;
+    const shape = fn === 'eye' ? [sizes[0], sizes[0]] : sizes;
+    if (!this.checkSize(shape, e.range)) return POISON;
+    let tensor: Tensor;
+    switch (fn) {
+      case 'zeros':
+        tensor = Tensor.zeros(shape);
+        break;
+      case 'ones':
+        tensor = Tensor.full(shape, 1);
+        break;
+      case 'randn':
+        tensor = this.random.randn(shape);
+        break;
+      case 'eye': {
+        tensor = Tensor.zeros(shape);
+        for (let i = 0; i < sizes[0]; i++) tensor.data[i * sizes[0] + i] = 1;
+        break;
+      }
+    }
+    return { kind: 'const', tensor, range: e.range };
+  }
+
+  private lowerArray(e: Extract<Expr, { kind: 'array' }>): Value {
+    const values = e.elements.map((el) => this.lower(el));
+    let ok = true;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v.kind === 'poison') ok = false;
+      else if (v.kind === 'node') {
+        this.error(e.elements[i].range, `the values in [ ] must be numbers or constant expressions, but this one depends on '${this.nodes[v.id].label}' (build it with operations instead)`);
+        ok = false;
+      }
+    }
+    if (!ok) return POISON;
+    const tensors = values.map((v) => (v as Extract<Value, { kind: 'const' }>).tensor);
+    const first = tensors[0];
+    if (first.rank === 0) {
+      const data = new Float64Array(tensors.length);
+      for (let i = 0; i < tensors.length; i++) {
+        if (tensors[i].rank !== 0) {
+          this.error(e.elements[i].range, `this vector mixes numbers and rows: entry ${i + 1} is a ${tensors[i].rank === 1 ? 'row' : 'matrix'}, entry 1 a number`);
+          return POISON;
+        }
+        data[i] = tensors[i].data[0];
+      }
+      return { kind: 'const', tensor: new Tensor([data.length], data), range: e.range };
+    }
+    if (first.rank === 2) {
+      this.error(e.elements[0].range, 'only vectors [1, 2] and matrices [[1, 2], [3, 4]] are supported: this has too many levels of brackets');
+      return POISON;
+    }
+    const cols = first.shape[0];
+    for (let i = 1; i < tensors.length; i++) {
+      const t = tensors[i];
+      if (t.rank !== 1) {
+        const what = t.rank === 0 ? 'a single number' : 'a matrix';
+        this.error(e.elements[i].range, `row ${i + 1} of this matrix is ${what}, but row 1 is a row of ${cols} values; every row must be written as [ … ]`);
+        return POISON;
+      }
+      if (t.shape[0] !== cols) {
+        this.error(e.elements[i].range, `ragged matrix: row ${i + 1} has ${t.shape[0]} value${t.shape[0] === 1 ? '' : 's'} but row 1 has ${cols}; every row needs the same number of values`);
+        return POISON;
+      }
+    }
+    const shape = [tensors.length, cols];
+    if (!this.checkSize(shape, e.range)) return POISON;
+    const data = new Float64Array(tensors.length * cols);
+    tensors.forEach((t, i) => data.set(t.data, i * cols));
+    return { kind: 'const', tensor: new Tensor(shape, data), range: e.range };
+  }
+
+  private checkSize(shape: Shape, range: SourceRange): boolean {
+    const size = shapeSize(shape);
+    if (size > MAX_TENSOR_SIZE) {
+      this.error(range, `this value would have shape ${shapeToString(shape)} with ${formatCount(size)} elements; the limit is ${formatCount(MAX_TENSOR_SIZE)} per tensor`);
+      return false;
+    }
+    return true;
+  }
+
+  private addNode(n: Omit<MutableNode, 'id'>): number {
+    if (this.nodes.length >= MAX_NODES) {
+      this.error(n.range, `the graph has more than ${formatCount(MAX_NODES)} nodes, the limit; make the program smaller`);
+      throw new Abort();
+    }
+    this.totalSize += shapeSize(n.shape);
+    if (this.totalSize > MAX_TOTAL_SIZE) {
+      this.error(n.range, `the values of the graph add up to more than ${formatCount(MAX_TOTAL_SIZE)} numbers, the limit; use smaller tensors`);
+      throw new Abort();
+    }
+    const id = this.nodes.length;
+    this.nodes.push({ ...n, id });
+    this.usedLabels.add(n.label);
+    return id;
+  }
+
+  private nextLabel(op: OpKind): string {
+    const prefix = LABEL_PREFIX[op] ?? op;
+    let k = this.labelCounters.get(prefix) ?? 0;
+    let label: string;
+    do {
+      k++;
+      label = `${prefix}${k}`;
+    } while (this.usedLabels.has(label));
+    this.labelCounters.set(prefix, k);
+    return label;
+  }
+}
+
+function firstNonFinite(t: Tensor): number | undefined {
+  for (const x of t.data) if (!Number.isFinite(x)) return x;
+  return undefined;
+}
+
+export { CONSTANT_FUNCTIONS };

@@ -1,0 +1,191 @@
+/**
+ * Lexer for the `.backprop` language.
+ *
+ * Produces a flat token list with 1-based ranges (columns count UTF-16 code units, as VS Code
+ * does). Comments (`#` to end of line) are dropped; line breaks become `newline` tokens because a
+ * statement ends at the end of its line. A character the language does not know becomes an
+ * `invalid` token plus a diagnostic, so the parser can skip that statement without a second,
+ * confusing message.
+ */
+import type { SourcePosition, SourceRange } from '../engine/graph';
+import type { Diagnostic } from './diagnostics';
+
+export type TokenKind =
+  | 'number'
+  | 'ident'
+  | 'newline'
+  | 'eof'
+  | 'invalid'
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '@'
+  | '**'
+  | '='
+  | '('
+  | ')'
+  | '['
+  | ']'
+  | ',';
+
+export interface Token {
+  readonly kind: TokenKind;
+  /** The exact source text of the token. */
+  readonly text: string;
+  readonly range: SourceRange;
+  /** `number` tokens only: the parsed value (may be Infinity for `1e999`; the parser reports it). */
+  readonly value?: number;
+}
+
+const SINGLE: Record<string, TokenKind> = {
+  '+': '+',
+  '-': '-',
+  '/': '/',
+  '@': '@',
+  '=': '=',
+  '(': '(',
+  ')': ')',
+  '[': '[',
+  ']': ']',
+  ',': ',',
+};
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+function isIdentStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+}
+function isIdentPart(c: string): boolean {
+  return isIdentStart(c) || isDigit(c);
+}
+
+/** Describes a character for an error message, so invisible ones are still readable. */
+function describeChar(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f || (code >= 0x80 && code <= 0xa0) || code === 0xfeff) {
+    return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return `'${c}'`;
+}
+
+const HINTS: Record<string, string> = {
+  '^': ' (use ** for powers, as in Python)',
+  ';': ' (write one statement per line)',
+  '{': ' (use [ ] for vectors and matrices)',
+  '}': ' (use [ ] for vectors and matrices)',
+  '×': ' (use * to multiply)',
+  '÷': ' (use / to divide)',
+  '−': ' (this is a Unicode minus sign; type the ASCII -)',
+  '"': ' (the language has no strings)',
+  "'": ' (the language has no strings)',
+};
+
+export interface LexResult {
+  tokens: Token[];
+  diagnostics: Diagnostic[];
+}
+
+export function lex(source: string): LexResult {
+  const tokens: Token[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  const pos = (offset: number): SourcePosition => ({ line, column: offset - lineStart + 1 });
+  const push = (kind: TokenKind, start: number, end: number, value?: number): void => {
+    const text = source.slice(start, end);
+    tokens.push(value === undefined ? { kind, text, range: { start: pos(start), end: pos(end) } } : { kind, text, range: { start: pos(start), end: pos(end) }, value });
+  };
+
+  while (i < source.length) {
+    const c = source[i];
+    if (c === '\n' || c === '\r') {
+      const len = c === '\r' && source[i + 1] === '\n' ? 2 : 1;
+      push('newline', i, i + 1);
+      i += len;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
+      continue;
+    }
+    if (isDigit(c) || (c === '.' && isDigit(source[i + 1] ?? ''))) {
+      const start = i;
+      while (isDigit(source[i] ?? '')) i++;
+      if (source[i] === '.') {
+        i++;
+        while (isDigit(source[i] ?? '')) i++;
+      }
+      if (source[i] === 'e' || source[i] === 'E') {
+        let j = i + 1;
+        if (source[j] === '+' || source[j] === '-') j++;
+        if (isDigit(source[j] ?? '')) {
+          i = j;
+          while (isDigit(source[i] ?? '')) i++;
+        } else {
+          // `1e` or `2e+`: the exponent has no digits.
+          const end = j;
+          diagnostics.push({ message: `the number '${source.slice(start, end)}' has an exponent without digits (write e.g. 1e-3)`, range: { start: pos(start), end: pos(end) }, severity: 'error' });
+          push('invalid', start, end);
+          i = end;
+          continue;
+        }
+      }
+      // `12abc` or `1.2.3`: glue the rest on so the message shows the whole bad word.
+      if (isIdentStart(source[i] ?? '') || source[i] === '.') {
+        const end = scanWord(source, i);
+        diagnostics.push({ message: `'${source.slice(start, end)}' is not a number or a name (names start with a letter or _)`, range: { start: pos(start), end: pos(end) }, severity: 'error' });
+        push('invalid', start, end);
+        i = end;
+        continue;
+      }
+      push('number', start, i, Number(source.slice(start, i)));
+      continue;
+    }
+    if (isIdentStart(c)) {
+      const start = i;
+      while (i < source.length && isIdentPart(source[i])) i++;
+      push('ident', start, i);
+      continue;
+    }
+    if (c === '*') {
+      if (source[i + 1] === '*') {
+        push('**', i, i + 2);
+        i += 2;
+      } else {
+        push('*', i, i + 1);
+        i++;
+      }
+      continue;
+    }
+    const single = SINGLE[c];
+    if (single !== undefined) {
+      push(single, i, i + 1);
+      i++;
+      continue;
+    }
+    // Unknown character: one token per code point (keep surrogate pairs together).
+    const cp = source.codePointAt(i) ?? 0;
+    const width = cp > 0xffff ? 2 : 1;
+    const ch = source.slice(i, i + width);
+    diagnostics.push({ message: `unexpected character ${describeChar(ch)}${HINTS[ch] ?? ''}`, range: { start: pos(i), end: pos(i + width) }, severity: 'error' });
+    push('invalid', i, i + width);
+    i += width;
+  }
+  push('eof', i, i);
+  return { tokens, diagnostics };
+}
+
+function scanWord(source: string, from: number): number {
+  let i = from;
+  while (i < source.length && (isIdentPart(source[i]) || source[i] === '.')) i++;
+  return i;
+}

@@ -1,0 +1,25 @@
+/**
+ * Limits that keep any input harmless: each one, when exceeded, is a clear error at the place it
+ * happens, never a crash, a hang or running out of memory.
+ */
+
+/** Characters in a source file. A 200 kB program is far beyond any chapter-5 graph. */
+export const MAX_SOURCE_LENGTH = 200_000;
+
+/** Brackets, parentheses, calls and unary minus nested inside each other. Keeps recursion shallow. */
+export const MAX_NESTING = 64;
+
+/** Operators chained in one expression (`a + b + c + …`): bounds the height of the syntax tree. */
+export const MAX_CHAIN = 1_000;
+
+/** Nodes in a compiled graph (after expanding composite layers). */
+export const MAX_NODES = 5_000;
+
+/** Elements of any one tensor, e.g. `zeros(1000, 1000)` is the largest allowed. */
+export const MAX_TENSOR_SIZE = 1_000_000;
+
+/** Elements over all nodes of a graph: the stepper keeps a value and a gradient for each. */
+export const MAX_TOTAL_SIZE = 5_000_000;
+
+/** Largest seed for `seed N` (seeds are unsigned 32-bit integers). */
+export const MAX_SEED = 4_294_967_295;
