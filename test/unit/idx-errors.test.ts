@@ -56,9 +56,9 @@ test('tiny consistent files load, pixels scaled to [0, 1], labels as class indic
     assert.equal(d.train.features, 4);
     assert.equal(d.train.classes, 3);
     assert.deepEqual([...d.train.labels], [0, 1, 2]);
-    assert.equal(d.train.x[1] * d.train.scale, 1);
-    assert.equal(d.train.x[2] * d.train.scale, 0.2);
-    assert.equal(d.test.x[0] * d.test.scale, 1);
+    assert.equal(d.train.x[1] / d.train.divisor, 1);
+    assert.equal(d.train.x[2] / d.train.divisor, 0.2);
+    assert.equal(d.test.x[0] / d.test.divisor, 1);
   });
 });
 

@@ -9,14 +9,14 @@ import { SeededRandom } from './random';
 /**
  * `count` samples of `features` values each. The values stay in their compact source form
  * (bytes for MNIST: 60,000 × 784 float64 would be 376 MB) and are scaled when a batch is copied
- * out, so `x[i] * scale` is the value the net sees (pixels / 255 ∈ [0, 1], the book's normalize=True).
+ * out, so `x[i] / divisor` is the value the net sees (pixels / 255 ∈ [0, 1], the book's normalize=True).
  */
 export interface Dataset {
   count: number;
   features: number;
   classes: number;
   x: Uint8Array | Float64Array;
-  scale: number;
+  divisor: number;
   /** Class index per sample (the book's one-hot label t has a 1 at this index). */
   labels: Uint8Array;
 }
@@ -31,20 +31,20 @@ export interface TrainTestData {
 /** Copies samples `indices` (scaled) into `out` as a batch of rows. */
 export function fillBatch(d: Dataset, indices: ArrayLike<number>, out: Float64Array): void {
   const f = d.features;
-  const s = d.scale;
+  const s = d.divisor;
   for (let r = 0; r < indices.length; r++) {
     const src = indices[r] * f;
     const dst = r * f;
-    for (let j = 0; j < f; j++) out[dst + j] = d.x[src + j] * s;
+    for (let j = 0; j < f; j++) out[dst + j] = d.x[src + j] / s;
   }
 }
 
 /** Copies the consecutive samples [start, start + n) (scaled) into `out`. */
 export function fillRange(d: Dataset, start: number, n: number, out: Float64Array): void {
   const f = d.features;
-  const s = d.scale;
+  const s = d.divisor;
   const base = start * f;
-  for (let k = 0; k < n * f; k++) out[k] = d.x[base + k] * s;
+  for (let k = 0; k < n * f; k++) out[k] = d.x[base + k] / s;
 }
 
 /** The four files of the MNIST format, by their canonical names (without .gz). */
@@ -83,7 +83,7 @@ function imagesWithLabels(images: { bytes: Uint8Array; name: string }, labels: {
   }
   if (count === 0) throw new IdxError(`${images.name}: no images`);
   if (rows * cols === 0) throw new IdxError(`${images.name}: images of size ${rows} × ${cols}`);
-  return { count, features: rows * cols, classes: 0, x: img.data, scale: 1 / 255, labels: lab.data };
+  return { count, features: rows * cols, classes: 0, x: img.data, divisor: 255, labels: lab.data };
 }
 
 function maxLabel(labels: Uint8Array): number {
@@ -131,5 +131,5 @@ function spiralSet(perClass: number, classes: number, rng: SeededRandom): Datase
       labels[k] = c;
     }
   }
-  return { count, features: 2, classes, x, scale: 1, labels };
+  return { count, features: 2, classes, x, divisor: 1, labels };
 }

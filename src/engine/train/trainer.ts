@@ -7,7 +7,7 @@
  * a worker (progress and cancel go through the hooks; `yieldControl` lets the worker's event loop
  * deliver a cancel message between iterations) or run straight through from the CLI.
  */
-import { fillBatch, fillRange, type Dataset, type TrainTestData } from './dataset';
+import { fillRange, type Dataset, type TrainTestData } from './dataset';
 import { createNet, type TrainableNet, type NetParams } from './net';
 import { SeededRandom } from './random';
 
@@ -49,6 +49,8 @@ export interface TrainHooks {
   /** Awaited at most every `yieldEveryMs` so a worker can receive messages (cancel). */
   yieldControl?(): Promise<void>;
   yieldEveryMs?: number;
+  /** Extra iteration counts after which to measure accuracy (e.g. [3000]); results in `checkpoints`. */
+  checkpointsAt?: readonly number[];
 }
 
 export interface TrainResult {
@@ -60,6 +62,8 @@ export interface TrainResult {
   trainAcc: number;
   testAcc: number;
   epochs: EpochReport[];
+  /** Accuracies measured at `hooks.checkpointsAt`. */
+  checkpoints: EpochReport[];
   /** Wall time of the loop, accuracy evaluations included. */
   ms: number;
   params: NetParams;
@@ -114,7 +118,6 @@ export async function train(data: TrainTestData, partial: Partial<TrainOptions>,
   if (tr.features !== te.features) throw new Error(`train samples have ${tr.features} features but test samples ${te.features}`);
   const rng = new SeededRandom(options.seed);
   const net = createNet(tr.features, options.hidden, tr.classes, options.batch, options.weightInitStd, rng);
-  const xBatch = new Float64Array(options.batch * tr.features);
   const tBatch = new Uint8Array(options.batch);
   const idx = new Int32Array(options.batch);
   const evalBuffer = new Float64Array(Math.min(EVAL_CHUNK, Math.max(tr.count, te.count)) * tr.features);
@@ -126,6 +129,8 @@ export async function train(data: TrainTestData, partial: Partial<TrainOptions>,
   let done = 0;
   let cancelled = false;
   let evaluatedAt = -1;
+  const checkpointsAt = new Set(hooks.checkpointsAt ?? []);
+  const checkpoints: EpochReport[] = [];
 
   const evaluate = (): EpochReport => {
     const report: EpochReport = {
@@ -146,14 +151,21 @@ export async function train(data: TrainTestData, partial: Partial<TrainOptions>,
       break;
     }
     rng.choice(tr.count, idx);
-    fillBatch(tr, idx, xBatch);
-    for (let r = 0; r < options.batch; r++) tBatch[r] = tr.labels[idx[r]];
-    const loss = net.gradient(xBatch, tBatch, options.batch);
+    const loss = net.gradientOfSamples(tr, idx, tBatch);
     net.sgdStep(options.learningRate);
     done = i + 1;
     hooks.onIteration?.(done, loss);
     // The book: `if i % iter_per_epoch == 0` (a float when train_size / batch is not whole).
     if (i % perEpoch === 0) evaluate();
+    if (checkpointsAt.has(done)) {
+      const e = evaluatedAt === done ? epochs[epochs.length - 1] : undefined;
+      checkpoints.push({
+        epoch: epochs.length,
+        iteration: done,
+        trainAcc: e ? e.trainAcc : datasetAccuracy(net, tr, evalBuffer),
+        testAcc: e ? e.testAcc : datasetAccuracy(net, te, evalBuffer),
+      });
+    }
     if (hooks.yieldControl && performance.now() - lastYield >= yieldEvery) {
       await hooks.yieldControl();
       lastYield = performance.now();
@@ -170,6 +182,7 @@ export async function train(data: TrainTestData, partial: Partial<TrainOptions>,
     trainAcc: last.trainAcc,
     testAcc: last.testAcc,
     epochs,
+    checkpoints,
     ms: performance.now() - t0,
     params: net.params(),
     inputSize: tr.features,
