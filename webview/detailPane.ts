@@ -1,0 +1,152 @@
+/**
+ * The detail pane of the selected node: its forward value, the gradient that arrives from
+ * downstream (dout), the gradient it sends to each input, and its local rule in words and as a
+ * formula (the book's "multiply: swap the inputs", "add: pass through", …).
+ */
+import { locale, t } from './i18n';
+import type { PanelModel } from './model';
+import { renderTensor } from './tensorView';
+import { shapeText } from './tensorFormat';
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export interface DetailCallbacks {
+  onSelect(id: number): void;
+  onReveal(id: number): void;
+}
+
+export class DetailPane {
+  private selected: number | null = null;
+  /** Tensors the user expanded with "show all", kept while stepping. */
+  private readonly expanded = new Set<string>();
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly model: PanelModel,
+    private readonly callbacks: DetailCallbacks,
+  ) {
+    root.setAttribute('aria-label', t('detail'));
+    root.setAttribute('aria-live', 'polite');
+  }
+
+  show(id: number | null): void {
+    this.selected = id;
+    this.render();
+  }
+
+  get selectedId(): number | null {
+    return this.selected;
+  }
+
+  render(): void {
+    const id = this.selected;
+    const node = id === null ? undefined : this.model.node(id);
+    this.root.replaceChildren();
+    this.root.setAttribute('aria-label', t('detail'));
+    if (id === null || !node) {
+      this.root.classList.add('empty');
+      this.root.append(h('p', 'muted hint', t('noSelection')));
+      return;
+    }
+    this.root.classList.remove('empty');
+    this.root.dataset.detailNode = node.label;
+    const graph = this.model.graph;
+
+    const header = h('header', 'detail-header');
+    const badge = h('span', `badge${node.leaf ? ' leaf' : ''}`, node.leaf ? (node.constant ? 'c' : 'x') : node.symbol);
+    const title = h('h2', 'detail-title', node.label);
+    header.append(badge, title);
+    const meta = h('div', 'detail-meta');
+    const kind = node.leaf ? (node.constant ? t('constant') : t('leaf')) : node.op;
+    meta.append(h('span', undefined, kind));
+    meta.append(h('span', 'shape-chip', node.shape.length ? `${t('shape')} ${shapeText(node.shape)}` : t('scalar')));
+    if (graph && node.id === graph.output) meta.append(h('span', 'tag', t('output')));
+    if (node.line > 0) {
+      const link = h('button', 'link-button', `${t('line')} ${node.line}`);
+      link.type = 'button';
+      link.title = t('goToLine');
+      link.addEventListener('click', () => this.callbacks.onReveal(node.id));
+      meta.append(link);
+    }
+    header.append(meta);
+    this.root.append(header);
+
+    const ruleText = node.rule[locale()] || node.rule.en;
+    if (ruleText || node.formula) {
+      const rule = h('section', 'detail-rule');
+      rule.append(h('h3', undefined, t('rule')));
+      if (ruleText) rule.append(h('p', 'rule-text', ruleText));
+      if (node.formula) {
+        const f = h('pre', 'formula');
+        f.append(h('code', undefined, node.formula));
+        rule.append(f);
+      }
+      this.root.append(rule);
+    }
+
+    if (node.inputs.length) {
+      const inputs = h('div', 'detail-inputs');
+      inputs.append(h('span', 'muted', `${t('inputs')}: `));
+      node.inputs.forEach((inputId, i) => {
+        const input = this.model.node(inputId);
+        if (!input) return;
+        if (i > 0) inputs.append(', ');
+        inputs.append(this.nodeLink(inputId, input.label));
+      });
+      this.root.append(inputs);
+    }
+
+    const tensorOpts = (key: string, gradient = false) => ({ key: `${node.id}:${key}`, expanded: this.expanded, onToggle: () => this.render(), gradient });
+
+    this.section(t('value'), renderTensor(this.model.values.get(node.id), tensorOpts('value')), 'value');
+
+    if (node.leaf) {
+      this.section(t('leafGrad'), renderTensor(this.model.grads.get(node.id), tensorOpts('grad', true)), 'grad');
+    } else {
+      this.section(t('dout'), renderTensor(this.model.grads.get(node.id), tensorOpts('grad', true)), 'grad');
+      const out = h('section', 'detail-section out-grads');
+      out.append(h('h3', undefined, t('outGrads')));
+      node.inputs.forEach((inputId, index) => {
+        const input = this.model.node(inputId);
+        const row = h('div', 'out-grad');
+        row.dataset.input = String(index);
+        const label = h('div', 'out-grad-label');
+        label.append(h('span', 'partial', '∂L/∂'), this.nodeLink(inputId, input?.label ?? String(inputId)));
+        row.append(label, renderTensor(this.model.edgeGrad({ from: inputId, to: node.id, index }), tensorOpts(`in${index}`, true)));
+        out.append(row);
+      });
+      this.root.append(out);
+    }
+
+    const users = this.model.consumers.get(node.id) ?? [];
+    if (users.length) {
+      const used = h('div', 'detail-inputs');
+      used.append(h('span', 'muted', `${t('usedBy')}: `));
+      users.forEach((e, i) => {
+        const user = this.model.node(e.to);
+        if (!user) return;
+        if (i > 0) used.append(', ');
+        used.append(this.nodeLink(e.to, user.label));
+      });
+      this.root.append(used);
+    }
+  }
+
+  private section(title: string, body: HTMLElement, kind: string): void {
+    const s = h('section', `detail-section ${kind}`);
+    s.append(h('h3', undefined, title), body);
+    this.root.append(s);
+  }
+
+  private nodeLink(id: number, label: string): HTMLButtonElement {
+    const b = h('button', 'link-button node-link', label);
+    b.type = 'button';
+    b.addEventListener('click', () => this.callbacks.onSelect(id));
+    return b;
+  }
+}

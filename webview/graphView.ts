@@ -1,0 +1,389 @@
+/**
+ * The computational graph drawn as SVG like the book's figures: circles with ×, +, σ for operation
+ * nodes, boxes for layers (ReLU, Affine, …), leaf inputs as labelled starting points on the left,
+ * each arrow with its forward value above and, once known, its gradient below (with a thin
+ * backward arrow, as the book draws backward values in red under the forward ones).
+ *
+ * DOM contract (tests read it): nodes `data-node`, `data-value`, `data-grad`, `data-current`,
+ * `aria-selected`; edges `data-edge="FROM->TO:ARG"`, `data-value`, `data-grad`.
+ */
+import type { NodeInfo, TensorData } from '../src/shared/protocol';
+import { t } from './i18n';
+import { CIRCLE_RADIUS, type EdgePath, type GraphLayout, type MeasureText, type NodeBox, leafText } from './layout';
+import { type Changes, type EdgeRef, PanelModel, edgeKey } from './model';
+import { PanZoom, type View } from './panZoom';
+import { inlineText, previewText, shapeText, tensorJson } from './tensorFormat';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+type Attrs = Record<string, string | number>;
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {}, parent?: Element): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  parent?.appendChild(e);
+  return e;
+}
+
+function pathData(points: readonly { x: number; y: number }[]): string {
+  if (points.length === 0) return '';
+  const [p0, ...rest] = points;
+  let d = `M${r1(p0.x)},${r1(p0.y)}`;
+  if (rest.length === 1) return `${d}L${r1(rest[0].x)},${r1(rest[0].y)}`;
+  // Smooth through dagre's bend points: quadratic curves between midpoints.
+  for (let i = 0; i < rest.length - 1; i++) {
+    const c = rest[i];
+    const n = rest[i + 1];
+    const mx = i === rest.length - 2 ? n.x : (c.x + n.x) / 2;
+    const my = i === rest.length - 2 ? n.y : (c.y + n.y) / 2;
+    d += `Q${r1(c.x)},${r1(c.y)} ${r1(mx)},${r1(my)}`;
+  }
+  return d;
+}
+
+function r1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+interface LabelEls {
+  value: SVGTextElement;
+  valueNum: SVGTSpanElement;
+  chip: SVGRectElement | undefined;
+  grad: SVGTextElement;
+  gradNum: SVGTSpanElement;
+  title: SVGTitleElement;
+}
+
+interface EdgeEls extends LabelEls {
+  g: SVGGElement;
+  ref: EdgeRef;
+}
+
+interface NodeEls {
+  g: SVGGElement;
+  title: SVGTitleElement;
+  box: NodeBox;
+}
+
+export interface GraphViewCallbacks {
+  onSelect(id: number): void;
+  onReveal(id: number): void;
+  onViewChange(view: View): void;
+}
+
+export class GraphView {
+  readonly svg: SVGSVGElement;
+  readonly panZoom: PanZoom;
+  private readonly layer: SVGGElement;
+  private nodeEls = new Map<number, NodeEls>();
+  private edgeEls = new Map<string, EdgeEls>();
+  private output: (LabelEls & { g: SVGGElement }) | undefined;
+  private layout: GraphLayout | undefined;
+  private currentId: number | null = null;
+  private selectedId: number | null = null;
+  private focusId: number | null = null;
+
+  constructor(
+    container: HTMLElement,
+    private readonly model: PanelModel,
+    private readonly measure: MeasureText,
+    private readonly callbacks: GraphViewCallbacks,
+  ) {
+    this.svg = svg('svg', { class: 'graph', role: 'group' });
+    this.svg.setAttribute('aria-label', t('graph'));
+    const defs = svg('defs', {}, this.svg);
+    // Arrow heads take their colour from CSS (fill: context-stroke is not in Chromium yet).
+    for (const [id, cls] of [
+      ['bp-arrow', 'arrow-head'],
+      ['bp-arrow-grad', 'arrow-head grad'],
+    ]) {
+      const marker = svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse' }, defs);
+      svg('path', { d: 'M0,0L10,5L0,10z', class: cls }, marker);
+    }
+    this.layer = svg('g', { class: 'viewport' }, this.svg);
+    container.appendChild(this.svg);
+    this.panZoom = new PanZoom(this.svg, this.layer, (v) => callbacks.onViewChange(v));
+
+    this.svg.addEventListener('click', (e) => {
+      if (this.panZoom.suppressClick) return;
+      const id = this.nodeIdOf(e.target);
+      if (id !== undefined) callbacks.onSelect(id);
+    });
+    this.svg.addEventListener('dblclick', (e) => {
+      const id = this.nodeIdOf(e.target);
+      if (id !== undefined) callbacks.onReveal(id);
+    });
+    this.svg.addEventListener('keydown', (e) => this.onKeyDown(e));
+  }
+
+  private nodeIdOf(target: EventTarget | null): number | undefined {
+    const el = target instanceof Element ? target.closest('[data-node-id]') : null;
+    const id = el?.getAttribute('data-node-id');
+    return id === null || id === undefined ? undefined : Number(id);
+  }
+
+  /** Draws the whole graph (a new `graph` message). Keeps the view when `keepView`. */
+  render(layout: GraphLayout, keepView: boolean, view?: View): void {
+    this.layout = layout;
+    this.layer.replaceChildren();
+    this.nodeEls.clear();
+    this.edgeEls.clear();
+    const graph = this.model.graph;
+    if (!graph) return;
+    this.svg.setAttribute('viewBox', '');
+    this.svg.removeAttribute('viewBox');
+    const edgeLayer = svg('g', { class: 'edges' }, this.layer);
+    const nodeLayer = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
+    nodeLayer.setAttribute('aria-label', t('nodes'));
+
+    for (const ref of this.model.edges) {
+      const path = layout.edges.get(edgeKey(ref.to, ref.index));
+      const from = this.model.node(ref.from);
+      const to = this.model.node(ref.to);
+      if (!path || !from || !to) continue;
+      const g = svg('g', { class: 'edge', 'data-edge': `${from.label}->${to.label}:${ref.index}` }, edgeLayer);
+      if (from.constant) g.classList.add('constant');
+      const labels = this.drawArrow(g, path, from);
+      this.edgeEls.set(path.key, { g, ref, ...labels });
+    }
+
+    const out = this.model.node(graph.output);
+    if (out) {
+      const g = svg('g', { class: 'edge output-edge', 'data-output': out.label }, edgeLayer);
+      this.output = { g, ...this.drawArrow(g, layout.output, out) };
+    }
+
+    for (const node of graph.nodes) {
+      const box = layout.nodes.get(node.id);
+      if (!box) continue;
+      this.nodeEls.set(node.id, { box, ...this.drawNode(nodeLayer, node, box) });
+    }
+
+    this.panZoom.setContent(layout.width, layout.height);
+    if (keepView && view) this.panZoom.set(view);
+    else this.panZoom.fit();
+    this.selectedId = null;
+    this.currentId = null;
+    this.focusId = null;
+    this.refreshAll();
+  }
+
+  private drawArrow(g: SVGGElement, path: EdgePath, from: NodeInfo): LabelEls {
+    const d = pathData(path.points);
+    svg('path', { class: 'edge-hit', d }, g);
+    svg('path', { class: 'edge-line', d, 'marker-end': 'url(#bp-arrow)' }, g);
+    // The backward arrow: the same route a few pixels lower, pointing back to the producer.
+    svg('path', { class: 'edge-back', d, transform: 'translate(0 5)', 'marker-start': 'url(#bp-arrow-grad)' }, g);
+    const title = svg('title', {}, g);
+    const { x, y } = path.label;
+    const small = from.shape.length === 0 || (from.shape.length === 1 && from.shape[0] <= 3) || from.shape.reduce((a, b) => a * b, 1) === 1;
+    let chip: SVGRectElement | undefined;
+    if (!small) {
+      const text = shapeText(from.shape);
+      const w = this.measure(text, 'symbol') * 0.8 + 14;
+      chip = svg('rect', { class: 'chip', x: r1(x - w / 2), y: r1(y - 22), width: r1(w), height: 16, rx: 8 }, g);
+    }
+    const value = svg('text', { class: 'edge-value', x: r1(x), y: r1(y - (small ? 7 : 10)) }, g);
+    const valueNum = svg('tspan', {}, value);
+    const grad = svg('text', { class: 'edge-grad', x: r1(x), y: r1(y + 19) }, g);
+    svg('tspan', { class: 'partial' }, grad).textContent = '∂';
+    const gradNum = svg('tspan', {}, grad);
+    return { value, valueNum, chip, grad, gradNum, title };
+  }
+
+  private drawNode(parent: SVGGElement, node: NodeInfo, box: NodeBox): { g: SVGGElement; title: SVGTitleElement } {
+    const g = svg('g', { class: `node ${box.shape}`, 'data-node': node.label, 'data-node-id': node.id, role: 'option', tabindex: -1, transform: `translate(${r1(box.x)} ${r1(box.y)})` }, parent);
+    g.setAttribute('aria-selected', 'false');
+    if (node.constant) g.classList.add('constant');
+    if (node.id === this.model.graph?.output) g.classList.add('output');
+    const title = svg('title', {}, g);
+    if (box.shape === 'leaf') {
+      const w = box.width;
+      svg('rect', { class: 'node-hit', x: r1(-w / 2), y: -box.height / 2, width: r1(w), height: box.height, rx: 4 }, g);
+      const text = svg('text', { class: 'leaf-label', x: r1(w / 2 - 10), y: 0 }, g);
+      text.textContent = leafText(node);
+      svg('circle', { class: 'leaf-dot', cx: r1(w / 2 - 3), cy: 0, r: 3 }, g);
+    } else {
+      if (box.shape === 'circle') {
+        svg('circle', { class: 'node-shape', r: CIRCLE_RADIUS }, g);
+      } else {
+        svg('rect', { class: 'node-shape', x: r1(-box.width / 2), y: -box.height / 2, width: r1(box.width), height: box.height, rx: 6 }, g);
+      }
+      const sym = svg('text', { class: `symbol${[...node.symbol].length > 1 ? ' long' : ''}`, x: 0, y: 0 }, g);
+      sym.textContent = node.symbol;
+      if (node.name) {
+        const name = svg('text', { class: 'node-name', x: 0, y: r1(box.height / 2 + 13) }, g);
+        name.textContent = node.name;
+      }
+    }
+    return { g, title };
+  }
+
+  /** Redraws values and gradients that changed in an update; `animate` flashes what is new. */
+  update(changes: Changes, animate: boolean): void {
+    for (const id of changes.nodes) this.refreshNode(id);
+    for (const key of changes.edges) this.refreshEdge(key, animate);
+    const out = this.model.graph?.output;
+    if (out !== undefined && changes.nodes.has(out)) this.refreshOutput(animate);
+  }
+
+  private refreshAll(): void {
+    for (const id of this.nodeEls.keys()) this.refreshNode(id);
+    for (const key of this.edgeEls.keys()) this.refreshEdge(key, false);
+    this.refreshOutput(false);
+  }
+
+  private refreshNode(id: number): void {
+    const els = this.nodeEls.get(id);
+    const node = this.model.node(id);
+    if (!els || !node) return;
+    const value = this.model.values.get(id);
+    const grad = this.model.grads.get(id);
+    setData(els.g, 'data-value', value);
+    setData(els.g, 'data-grad', grad);
+    const kind = node.leaf ? (node.constant ? t('constant') : t('leaf')) : node.op;
+    const lines = [`${node.label} — ${kind}${node.shape.length ? ` (${shapeText(node.shape)})` : ''}`];
+    if (value) lines.push(`${t('value')}: ${previewText(value)}`);
+    if (grad) lines.push(`∂: ${previewText(grad)}`);
+    els.title.textContent = lines.join('\n');
+    els.g.setAttribute('aria-label', ariaText(node, value, grad));
+  }
+
+  private refreshEdge(key: string, animate: boolean): void {
+    const els = this.edgeEls.get(key);
+    if (!els) return;
+    const from = this.model.node(els.ref.from);
+    const to = this.model.node(els.ref.to);
+    if (!from || !to) return;
+    const value = this.model.edgeValue(els.ref);
+    const grad = this.model.edgeGrad(els.ref);
+    this.fillLabels(els, els.g, value, grad, animate);
+    els.title.textContent = edgeTitle(`${from.label} → ${to.label}`, value, grad);
+  }
+
+  private refreshOutput(animate: boolean): void {
+    const out = this.model.graph?.output;
+    if (!this.output || out === undefined) return;
+    const node = this.model.node(out);
+    const value = this.model.values.get(out);
+    const grad = this.model.grads.get(out);
+    this.fillLabels(this.output, this.output.g, value, grad, animate);
+    this.output.title.textContent = edgeTitle(`${node?.label ?? ''} (${t('output')})`, value, grad);
+  }
+
+  private fillLabels(els: LabelEls, g: SVGGElement, value: TensorData | undefined, grad: TensorData | undefined, animate: boolean): void {
+    const hadValue = g.hasAttribute('data-value');
+    const hadGrad = g.hasAttribute('data-grad');
+    setData(g, 'data-value', value);
+    setData(g, 'data-grad', grad);
+    els.valueNum.textContent = value ? labelText(value) : '';
+    els.gradNum.textContent = grad ? labelText(grad) : '';
+    g.classList.toggle('has-value', value !== undefined);
+    g.classList.toggle('has-grad', grad !== undefined);
+    if (animate && value && !hadValue) flash(els.value);
+    if (animate && grad && !hadGrad) flash(els.grad);
+  }
+
+  /** Marks the node run by the last step and brings it into view. */
+  setCurrent(id: number | null, reveal: boolean): void {
+    if (this.currentId !== null) {
+      const old = this.nodeEls.get(this.currentId);
+      old?.g.removeAttribute('data-current');
+      old?.g.classList.remove('current');
+    }
+    this.currentId = id;
+    if (id === null) return;
+    const els = this.nodeEls.get(id);
+    if (!els) return;
+    els.g.setAttribute('data-current', 'true');
+    els.g.classList.add('current');
+    // Re-append so the highlight draws above neighbours.
+    els.g.parentNode?.appendChild(els.g);
+    if (reveal) this.reveal(id);
+  }
+
+  reveal(id: number): void {
+    const box = this.nodeEls.get(id)?.box;
+    if (box) this.panZoom.ensureVisible({ x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width, height: box.height + 16 });
+  }
+
+  setSelected(id: number | null): void {
+    if (this.selectedId !== null) {
+      const old = this.nodeEls.get(this.selectedId);
+      old?.g.setAttribute('aria-selected', 'false');
+      old?.g.classList.remove('selected');
+    }
+    this.selectedId = id;
+    if (id === null) return;
+    const els = this.nodeEls.get(id);
+    if (!els) return;
+    els.g.setAttribute('aria-selected', 'true');
+    els.g.classList.add('selected');
+    this.setFocusable(id);
+  }
+
+  /** One node is in the tab order at a time (roving tabindex); ↑/↓ move between nodes. */
+  private setFocusable(id: number): void {
+    if (this.focusId !== null) this.nodeEls.get(this.focusId)?.g.setAttribute('tabindex', '-1');
+    this.focusId = id;
+    this.nodeEls.get(id)?.g.setAttribute('tabindex', '0');
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const id = this.nodeIdOf(e.target);
+    if (id === undefined) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      e.stopPropagation();
+      if (e.key === 'Enter' && e.shiftKey) this.callbacks.onReveal(id);
+      else this.callbacks.onSelect(id);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      e.stopPropagation();
+      const ids = [...this.nodeEls.keys()];
+      const next = ids[(ids.indexOf(id) + (e.key === 'ArrowDown' ? 1 : ids.length - 1)) % ids.length];
+      this.setFocusable(next);
+      this.nodeEls.get(next)?.g.focus();
+      this.reveal(next);
+    }
+  }
+
+  /** Puts the first node (or the selected one) in the tab order after a render. */
+  initFocus(): void {
+    const first = this.selectedId ?? this.nodeEls.keys().next().value;
+    if (first !== undefined) this.setFocusable(first);
+  }
+
+  get hasLayout(): boolean {
+    return this.layout !== undefined;
+  }
+}
+
+function setData(el: Element, name: string, t: TensorData | undefined): void {
+  if (t) el.setAttribute(name, tensorJson(t));
+  else el.removeAttribute(name);
+}
+
+function labelText(t: TensorData): string {
+  return inlineText(t) ?? shapeText(t.shape);
+}
+
+function edgeTitle(head: string, value: TensorData | undefined, grad: TensorData | undefined): string {
+  const lines = [head];
+  if (value) lines.push(`${t('value')}: ${previewText(value)}`);
+  if (grad) lines.push(`∂: ${previewText(grad)}`);
+  return lines.join('\n');
+}
+
+function ariaText(node: NodeInfo, value: TensorData | undefined, grad: TensorData | undefined): string {
+  const parts = [node.label, node.leaf ? t('leaf') : node.symbol];
+  if (value) parts.push(`${t('value')} ${inlineText(value) ?? shapeText(value.shape)}`);
+  if (grad) parts.push(`∂ ${inlineText(grad) ?? shapeText(grad.shape)}`);
+  return parts.join(', ');
+}
+
+/** Briefly highlights a label that just appeared (the CSS animation is off for reduced motion). */
+function flash(el: SVGTextElement): void {
+  el.classList.add('fresh');
+  el.addEventListener('animationend', () => el.classList.remove('fresh'), { once: true });
+}

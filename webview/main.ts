@@ -1,0 +1,287 @@
+/**
+ * Entry of the Backprop Stepper panel (bundled to dist/webview/main.js as an IIFE).
+ * Receives the host's `graph` / `update` / `select` / `error` messages, draws the graph, and sends
+ * `ready`, `command`, `goTo`, `select`, `revealLine` back.
+ */
+import './cspNonce';
+import type { HostToWebview, StepCommand, StepState } from '../src/shared/protocol';
+import { DetailPane } from './detailPane';
+import { GraphView } from './graphView';
+import { setLocale, t } from './i18n';
+import { LayoutCache, type MeasureText } from './layout';
+import { PanelModel } from './model';
+import type { View } from './panZoom';
+import { Toolbar } from './toolbar';
+import { type PanelState, loadState, post, saveState } from './vscodeApi';
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** Text widths for the layout, measured with the panel's own font. */
+function textMeasurer(): MeasureText {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
+  return (text, kind) => {
+    if (!ctx) return text.length * (kind === 'symbol' ? 8.5 : 7.2);
+    ctx.font = kind === 'symbol' ? `600 14px ${family}` : `13px ${family}`;
+    return ctx.measureText(text).width;
+  };
+}
+
+class Panel {
+  private readonly model = new PanelModel();
+  private readonly layouts = new LayoutCache();
+  private readonly root: HTMLElement;
+  private readonly toolbar: Toolbar;
+  private readonly view: GraphView;
+  private readonly detail: DetailPane;
+  private readonly errorBanner: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly hint: HTMLElement;
+  private saved: PanelState | undefined = loadState();
+  private currentView: View | undefined;
+  private saveQueued = false;
+
+  constructor() {
+    setLocale(document.documentElement.lang || navigator.language || 'en');
+    this.root = document.getElementById('backprop-root') ?? document.body.appendChild(h('div'));
+    this.root.id = 'backprop-root';
+    this.root.replaceChildren();
+    this.root.classList.add('backprop-root');
+
+    const toolbarEl = h('div', 'toolbar');
+    this.errorBanner = h('div', 'error-banner');
+    this.errorBanner.setAttribute('role', 'alert');
+    this.errorBanner.hidden = true;
+    const body = h('div', 'panel-body');
+    const canvas = h('div', 'canvas');
+    this.empty = h('p', 'empty-message');
+    canvas.append(this.empty);
+    const detailEl = h('aside', 'detail');
+    detailEl.id = 'detail';
+    body.append(canvas, detailEl);
+    this.hint = h('div', 'keys-hint');
+    this.root.append(toolbarEl, this.errorBanner, body, this.hint);
+
+    this.toolbar = new Toolbar(toolbarEl, this.model, {
+      onCommand: (command) => this.command(command),
+      onGoTo: (step) => post({ type: 'goTo', step }),
+      onView: (action) => this.viewAction(action),
+    });
+    this.view = new GraphView(canvas, this.model, textMeasurerCached(), {
+      onSelect: (id) => this.select(id, true),
+      onReveal: (id) => post({ type: 'revealLine', node: id }),
+      onViewChange: (v) => {
+        this.currentView = v;
+        this.persist();
+      },
+    });
+    this.detail = new DetailPane(detailEl, this.model, {
+      onSelect: (id) => this.select(id, true),
+      onReveal: (id) => post({ type: 'revealLine', node: id }),
+    });
+    this.applyTexts();
+    this.detail.render();
+
+    window.addEventListener('message', (e: MessageEvent<unknown>) => this.receive(e.data));
+    document.addEventListener('keydown', (e) => this.onKey(e));
+    // Refit small graphs when the panel is resized before the user moved the view themselves.
+    new ResizeObserver(() => {
+      if (this.model.graph && !this.userMovedView) this.view.panZoom.fit();
+    }).observe(canvas);
+    canvas.addEventListener('pointerdown', () => (this.userMovedView = true));
+    canvas.addEventListener('wheel', () => (this.userMovedView = true), { passive: true });
+    post({ type: 'ready' });
+  }
+
+  private userMovedView = false;
+
+  private applyTexts(): void {
+    this.empty.textContent = t('waiting');
+    this.hint.textContent = t('keysHint');
+    this.toolbar.refresh();
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
+    const msg = data as HostToWebview;
+    try {
+      switch (msg.type) {
+        case 'graph':
+          this.onGraph(msg);
+          break;
+        case 'update':
+          this.onUpdate(msg.state, this.model.apply(msg.nodes ?? [], msg.edges ?? []));
+          break;
+        case 'select':
+          if (typeof msg.node === 'number') this.select(msg.node, false, true);
+          break;
+        case 'error':
+          this.showError(msg.message, msg.line, msg.column);
+          break;
+      }
+    } catch (err) {
+      // A malformed message must not take the panel down; say what happened instead.
+      this.showError(`${t('error')}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private onGraph(msg: Extract<HostToWebview, { type: 'graph' }>): void {
+    const prev = this.model.graph;
+    setLocale(msg.locale || 'en');
+    document.documentElement.lang = msg.locale || 'en';
+    this.model.setGraph(msg.graph, msg.state);
+    this.model.apply(msg.nodes ?? [], msg.edges ?? []);
+    const { layout, reused } = this.layouts.get(msg.graph, textMeasurerCached());
+    // Keep the user's view when the graph keeps its shape (an edit that changed numbers), or when
+    // restoring after a reload.
+    const sameShape = prev?.layoutKey === msg.graph.layoutKey;
+    const restore = !prev && this.saved?.uri === msg.graph.uri && this.saved.layoutKey === msg.graph.layoutKey ? this.saved.view : undefined;
+    const keep = (sameShape && reused && this.currentView) || restore;
+    this.userMovedView = Boolean(keep);
+    this.view.render(layout, Boolean(keep), sameShape && this.currentView ? this.currentView : restore);
+    this.empty.hidden = true;
+    this.errorBanner.hidden = true;
+    this.applyTexts();
+
+    // Selection survives a re-run and a reload of the same file.
+    const previous = prev?.uri === msg.graph.uri ? this.detail.selectedId : this.saved?.uri === msg.graph.uri ? this.saved.selected : null;
+    const keepSelected = previous !== null && previous !== undefined && this.model.node(previous) ? previous : null;
+    this.saved = undefined;
+    this.view.setSelected(keepSelected);
+    this.detail.show(keepSelected);
+    this.view.initFocus();
+    this.onUpdate(msg.state, { nodes: new Set(), edges: new Set() }, false);
+  }
+
+  private onUpdate(state: StepState, changes: ReturnType<PanelModel['apply']>, animate = true): void {
+    const before = this.model.state.current;
+    this.model.state = state;
+    this.view.update(changes, animate);
+    this.view.setCurrent(state.current, animate && state.current !== before);
+    this.root.dataset.cursor = String(state.cursor);
+    this.root.dataset.total = String(state.totalSteps);
+    this.root.dataset.phase = state.phase;
+    this.toolbar.refresh();
+    const sel = this.detail.selectedId;
+    if (sel !== null) this.detail.render();
+    this.persist();
+  }
+
+  private select(id: number, tellHost: boolean, reveal = false): void {
+    if (!this.model.node(id)) return;
+    this.view.setSelected(id);
+    this.detail.show(id);
+    if (reveal) this.view.reveal(id);
+    if (tellHost) post({ type: 'select', node: id });
+    this.persist();
+  }
+
+  private command(command: StepCommand): void {
+    post({ type: 'command', command });
+  }
+
+  private viewAction(action: 'zoomIn' | 'zoomOut' | 'fit'): void {
+    this.userMovedView = action !== 'fit';
+    if (action === 'fit') this.view.panZoom.fit();
+    else this.view.panZoom.zoomBy(action === 'zoomIn' ? 1.25 : 0.8);
+  }
+
+  private showError(message: string, line?: number, column?: number): void {
+    this.errorBanner.replaceChildren();
+    const where = typeof line === 'number' ? ` (${t('line')} ${line}${typeof column === 'number' ? `, ${t('column')} ${column}` : ''})` : '';
+    const text = h('span', 'error-text');
+    text.textContent = `${message}${where}`;
+    const close = h('button', 'link-button');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', t('close'));
+    close.addEventListener('click', () => (this.errorBanner.hidden = true));
+    this.errorBanner.append(text, close);
+    this.errorBanner.hidden = false;
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.target as HTMLElement | null;
+    // Form controls keep their own keys (the slider moves itself and sends goTo).
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+    if (!this.model.graph) return;
+    const handled = (): void => {
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    switch (e.key) {
+      case 'ArrowLeft':
+        if (!e.shiftKey) {
+          handled();
+          this.command('previousStep');
+        }
+        break;
+      case 'ArrowRight':
+        handled();
+        this.command(e.shiftKey ? 'stepBackward' : 'nextStep');
+        break;
+      case 'Home':
+        handled();
+        this.command('reset');
+        break;
+      case 'End':
+        handled();
+        post({ type: 'goTo', step: this.model.state.totalSteps });
+        break;
+      case 'f':
+      case 'F':
+        handled();
+        this.viewAction('fit');
+        break;
+      case '+':
+      case '=':
+        handled();
+        this.viewAction('zoomIn');
+        break;
+      case '-':
+        handled();
+        this.viewAction('zoomOut');
+        break;
+      case 'Escape':
+        if (this.detail.selectedId !== null) {
+          handled();
+          this.view.setSelected(null);
+          this.detail.show(null);
+          this.persist();
+        }
+        break;
+    }
+  }
+
+  /** setState on every change, batched to one write per frame. */
+  private persist(): void {
+    if (this.saveQueued) return;
+    this.saveQueued = true;
+    queueMicrotask(() => {
+      this.saveQueued = false;
+      const g = this.model.graph;
+      if (!g) return;
+      saveState({
+        uri: g.uri,
+        cursor: this.model.state.cursor,
+        expanded: g.expanded,
+        selected: this.detail.selectedId,
+        view: this.currentView,
+        layoutKey: g.layoutKey,
+      });
+    });
+  }
+}
+
+let measurer: MeasureText | undefined;
+function textMeasurerCached(): MeasureText {
+  measurer ??= textMeasurer();
+  return measurer;
+}
+
+new Panel();

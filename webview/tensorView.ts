@@ -1,0 +1,98 @@
+/**
+ * A tensor as a compact table with a diverging colour scale (blue for positive, red for negative,
+ * mixed over the editor background, so every theme keeps it readable). Large tensors show their
+ * first rows and columns with "…" and a "show all" toggle.
+ */
+import type { TensorData } from '../src/shared/protocol';
+import { t } from './i18n';
+import { formatNumber, maxAbs, shapeText, tensorJson } from './tensorFormat';
+
+const SUMMARY_ROWS = 6;
+const SUMMARY_COLS = 6;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Background for a cell: the value's share of the largest magnitude, at most 45% colour. */
+function cellColour(v: number, scale: number): string {
+  if (!Number.isFinite(v) || scale === 0 || v === 0) return '';
+  const pct = Math.round((Math.min(1, Math.abs(v) / scale) * 45 + 5) * 10) / 10;
+  const hue = v > 0 ? 'var(--vscode-charts-blue)' : 'var(--vscode-charts-red)';
+  return `color-mix(in srgb, ${hue} ${pct}%, var(--vscode-editor-background))`;
+}
+
+export interface TensorViewOptions {
+  /** Key of this tensor in the set of expanded ("show all") tensors. */
+  key: string;
+  expanded: Set<string>;
+  onToggle(): void;
+  /** Marks the table as a gradient (red caption mark, ∂ prefix) for readers who don't see colour. */
+  gradient?: boolean;
+}
+
+export function renderTensor(tensor: TensorData | undefined, opts: TensorViewOptions): HTMLElement {
+  const wrap = h('div', `tensor-view${opts.gradient ? ' gradient' : ''}`);
+  if (!tensor) {
+    wrap.append(h('span', 'muted', t('notYetComputed')));
+    return wrap;
+  }
+  wrap.dataset.json = tensorJson(tensor);
+  if (tensor.shape.length === 0) {
+    const s = h('span', 'scalar', `${opts.gradient ? '∂ ' : ''}${formatNumber(tensor.data[0])}`);
+    s.title = String(tensor.data[0]);
+    wrap.append(s);
+    return wrap;
+  }
+  const rows = tensor.shape.length === 1 ? 1 : tensor.shape[0];
+  const cols = tensor.shape.length === 1 ? tensor.shape[0] : tensor.data.length / Math.max(1, rows);
+  const all = opts.expanded.has(opts.key);
+  const big = rows > SUMMARY_ROWS + 2 || cols > SUMMARY_COLS + 2;
+  const showRows = all || rows <= SUMMARY_ROWS + 2 ? rows : SUMMARY_ROWS;
+  const showCols = all || cols <= SUMMARY_COLS + 2 ? cols : SUMMARY_COLS;
+  const scale = maxAbs(tensor);
+
+  const caption = h('div', 'tensor-caption');
+  caption.append(h('span', 'shape-chip', shapeText(tensor.shape)));
+  if (big) {
+    const toggle = h('button', 'link-button', all ? t('showLess') : t('showAll'));
+    toggle.type = 'button';
+    toggle.setAttribute('aria-expanded', String(all));
+    toggle.addEventListener('click', () => {
+      if (all) opts.expanded.delete(opts.key);
+      else opts.expanded.add(opts.key);
+      opts.onToggle();
+    });
+    caption.append(toggle);
+  }
+  wrap.append(caption);
+
+  const scroller = h('div', 'tensor-scroll');
+  const table = h('table', 'tensor');
+  const body = h('tbody');
+  for (let r = 0; r < showRows; r++) {
+    const tr = h('tr');
+    for (let c = 0; c < showCols; c++) {
+      const v = tensor.data[r * cols + c];
+      const td = h('td', v < 0 ? 'neg' : undefined, formatNumber(v));
+      td.title = `[${tensor.shape.length === 1 ? c : `${r}, ${c}`}] = ${v}`;
+      const bg = cellColour(v, scale);
+      if (bg) td.style.backgroundColor = bg;
+      tr.append(td);
+    }
+    if (showCols < cols) tr.append(h('td', 'ellipsis', '…'));
+    body.append(tr);
+  }
+  if (showRows < rows) {
+    const tr = h('tr');
+    for (let c = 0; c < showCols + (showCols < cols ? 1 : 0); c++) tr.append(h('td', 'ellipsis', '⋮'));
+    body.append(tr);
+  }
+  table.append(body);
+  scroller.append(table);
+  wrap.append(scroller);
+  return wrap;
+}
