@@ -1,5 +1,6 @@
 // Bundles the extension (Node and web hosts), the CLI and the webview with esbuild into dist/.
 import * as esbuild from 'esbuild';
+import { buildKernelsWasm } from '../src/engine/kernels/wasm/build-wasm.mjs';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
@@ -21,6 +22,9 @@ const builds = [
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+// The SIMD kernels (WAT → wasm, embedded as base64) must exist before esbuild bundles them.
+await buildKernelsWasm();
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });

@@ -4,7 +4,7 @@
  * when SIMD kernels are available), laid out once at construction and reused by every call, so a
  * training step allocates nothing.
  */
-import { createHeapKernels, type KernelBackendChoice } from '../kernels/index';
+import { createHeapKernels, gemmScratchDoubles, type KernelBackendChoice } from '../kernels/index';
 import type { HeapKernels } from '../kernels/heap';
 import { SeededRandom, type NormalSource } from './rng';
 
@@ -74,7 +74,12 @@ export class TwoLayerNet {
       x: place(B * I), t: place(B), a1: place(B * H), z1: place(B * H), a2: place(B * O), y: place(B * O),
       da2: place(B * O), dz1: place(B * H),
     };
-    this.k = createHeapKernels(top, opts.backend ?? 'auto');
+    // Packing space for the largest of the five products below.
+    const scratch = Math.max(
+      gemmScratchDoubles(false, H, I), gemmScratchDoubles(false, O, H), gemmScratchDoubles(false, O, B),
+      gemmScratchDoubles(true, H, O), gemmScratchDoubles(false, H, B),
+    );
+    this.k = createHeapKernels(top, opts.backend ?? 'auto', scratch);
     const h = this.k.heap;
     const o = this.off;
     const view = (at: number, len: number): Float64Array => h.subarray(at, at + len);

@@ -1,0 +1,157 @@
+/**
+ * The WebAssembly SIMD backend: loads the kernels assembled from kernels.wat (embedded in the
+ * bundle as base64) synchronously, and wraps them in the `HeapKernels` interface. Where
+ * WebAssembly or its SIMD proposal is missing, `wasmKernelsAvailable()` is false and callers fall
+ * back to the TypeScript reference.
+ */
+import type { HeapKernels } from '../heap';
+import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
+
+interface KernelExports {
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, acc: number, pack: number): void;
+  addRowVector(m: number, n: number, c: number, bias: number): void;
+  colSum(m: number, n: number, src: number, dst: number): void;
+  relu(len: number, x: number, out: number): void;
+  reluBackward(len: number, x: number, dout: number, dx: number): void;
+  softmaxRows(m: number, n: number, x: number, y: number): void;
+  crossEntropy(m: number, n: number, y: number, labels: number): number;
+  softmaxLossBackward(m: number, n: number, y: number, labels: number, dx: number): void;
+  countCorrect(m: number, n: number, scores: number, labels: number): number;
+  sgd(len: number, p: number, g: number, lr: number): void;
+}
+
+const PAGE_BYTES = 65536;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled kernels module, or null where WebAssembly SIMD is unavailable. Compiled once. */
+export function kernelsModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    if (typeof WebAssembly === 'object' && typeof WebAssembly.Module === 'function') {
+      const bytes = decodeBase64(KERNELS_WASM_BASE64);
+      // validate() is false when the runtime lacks SIMD: then we stay on the TypeScript path.
+      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    }
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+export function wasmKernelsAvailable(): boolean {
+  return kernelsModule() !== null;
+}
+
+/** Scratch doubles `gemm` needs for packing B panels of this shape. */
+export function gemmScratchDoubles(transB: boolean, n: number, k: number): number {
+  return transB ? Math.ceil(n / 4) * 4 * k : 4 * k;
+}
+
+function instantiate(memory: WebAssembly.Memory): KernelExports {
+  const mod = kernelsModule();
+  if (!mod) throw new Error('WebAssembly SIMD kernels are not available in this runtime');
+  const instance = new WebAssembly.Instance(mod, { env: { memory, exp: Math.exp, log: Math.log } });
+  return instance.exports as unknown as KernelExports;
+}
+
+/**
+ * Kernels whose heap is a WebAssembly memory sized once: `doubles` for the caller's buffers plus
+ * `scratchDoubles` for packing. The memory never grows, so `heap` and views into it stay valid.
+ */
+export class WasmHeapKernels implements HeapKernels {
+  readonly backend = 'wasm-simd';
+  readonly heap: Float64Array;
+  private readonly x: KernelExports;
+  private readonly scratchByte: number;
+  private readonly scratchDoubles: number;
+
+  constructor(doubles: number, scratchDoubles: number) {
+    const heapDoubles = Math.ceil(doubles / 8) * 8;
+    const bytes = (heapDoubles + scratchDoubles) * 8;
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
+    this.x = instantiate(memory);
+    this.heap = new Float64Array(memory.buffer, 0, doubles);
+    this.scratchByte = heapDoubles * 8;
+    this.scratchDoubles = scratchDoubles;
+  }
+
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void {
+    if (gemmScratchDoubles(transB, n, k) > this.scratchDoubles) {
+      throw new Error(`gemm ${m}×${n}×${k} needs more packing scratch than these kernels were given`);
+    }
+    this.x.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a * 8, b * 8, c * 8, accumulate ? 1 : 0, this.scratchByte);
+  }
+
+  addRowVector(m: number, n: number, c: number, bias: number): void {
+    this.x.addRowVector(m, n, c * 8, bias * 8);
+  }
+
+  colSum(m: number, n: number, src: number, dst: number): void {
+    this.x.colSum(m, n, src * 8, dst * 8);
+  }
+
+  relu(len: number, x: number, out: number): void {
+    this.x.relu(len, x * 8, out * 8);
+  }
+
+  reluBackward(len: number, x: number, dout: number, dx: number): void {
+    this.x.reluBackward(len, x * 8, dout * 8, dx * 8);
+  }
+
+  softmaxRows(m: number, n: number, x: number, y: number): void {
+    this.x.softmaxRows(m, n, x * 8, y * 8);
+  }
+
+  crossEntropy(m: number, n: number, y: number, labels: number): number {
+    return this.x.crossEntropy(m, n, y * 8, labels * 8);
+  }
+
+  softmaxLossBackward(m: number, n: number, y: number, labels: number, dx: number): void {
+    this.x.softmaxLossBackward(m, n, y * 8, labels * 8, dx * 8);
+  }
+
+  countCorrect(m: number, n: number, scores: number, labels: number): number {
+    return this.x.countCorrect(m, n, scores * 8, labels * 8);
+  }
+
+  sgd(len: number, p: number, g: number, lr: number): void {
+    this.x.sgd(len, p * 8, g * 8, lr);
+  }
+}
+
+/**
+ * A growable instance for `gemm` on arrays that live outside any heap: operands are copied in,
+ * the product copied out. Worth it once m·n·k dwarfs the copies.
+ */
+let loose: { memory: WebAssembly.Memory; x: KernelExports } | undefined;
+
+export function gemmCopying(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
+): void {
+  const aLen = m * k, bLen = k * n, cLen = m * n;
+  const round = (v: number): number => Math.ceil(v / 8) * 8;
+  const aAt = 0, bAt = round(aLen), cAt = bAt + round(bLen), packAt = cAt + round(cLen);
+  const bytes = (packAt + gemmScratchDoubles(transB, n, k)) * 8;
+  if (!loose) {
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
+    loose = { memory, x: instantiate(memory) };
+  } else if (loose.memory.buffer.byteLength < bytes) {
+    loose.memory.grow(Math.ceil((bytes - loose.memory.buffer.byteLength) / PAGE_BYTES));
+  }
+  const heap = new Float64Array(loose.memory.buffer);
+  heap.set(a.subarray(0, aLen), aAt);
+  heap.set(b.subarray(0, bLen), bAt);
+  if (accumulate) heap.set(c.subarray(0, cLen), cAt);
+  loose.x.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aAt * 8, bAt * 8, cAt * 8, accumulate ? 1 : 0, packAt * 8);
+  c.set(heap.subarray(cAt, cAt + cLen));
+}
