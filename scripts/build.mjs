@@ -1,7 +1,7 @@
 // Bundles the extension (Node and web hosts), the CLI and the webview with esbuild into dist/.
 import * as esbuild from 'esbuild';
 import { buildKernelsWasm } from '../src/engine/kernels/wasm/build-wasm.mjs';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,6 +28,11 @@ await buildKernelsWasm();
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
+
+// The webview's vscode-elements draw icons with the codicon font: the page must link codicon.css
+// with id="vscode-codicon-stylesheet" (the icons clone that link into their shadow roots).
+mkdirSync('dist/webview', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, ...b })));
