@@ -1,0 +1,290 @@
+/**
+ * The stepper panel (webview): HTML with a strict nonce CSP, the message plumbing of
+ * `src/shared/protocol.ts` (everything received is validated with `parseWebviewMessage`), and
+ * incremental updates: `graph` when the graph (or the session shown) changes, `update` with only the
+ * deltas after a step. The panel shows the controller's current session.
+ */
+import * as vscode from 'vscode';
+import type { HostToWebview, StepCommand, WebviewPersistedState } from '../shared/protocol';
+import { parseWebviewMessage } from '../shared/protocol';
+import type { SessionController } from './controller';
+import type { GraphSession, StepDeltas } from './session';
+
+export const PANEL_VIEW_TYPE = 'backprop.stepper';
+
+export interface PanelHooks {
+  /** A toolbar button or key in the panel asked for a step command. */
+  runCommand(command: StepCommand): void | Promise<void>;
+  /** A node was selected in the panel (`reveal`: the user asked to see its line). */
+  selectNode(session: GraphSession, node: number, reveal: 'select' | 'reveal'): void;
+}
+
+/** Random nonce for the CSP (crypto.getRandomValues exists in Node 20 and in browsers). */
+export function makeNonce(): string {
+  const bytes = new Uint8Array(18);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface PanelHtmlParts {
+  cspSource: string;
+  nonce: string;
+  lang: string;
+  title: string;
+  script: string;
+  styles: string[];
+  codiconCss?: string;
+}
+
+/** The panel's HTML. Pure, so the CSP is unit-tested. */
+export function panelHtml(p: PanelHtmlParts): string {
+  const csp = [
+    "default-src 'none'",
+    `img-src ${p.cspSource} data:`,
+    `style-src ${p.cspSource} 'nonce-${p.nonce}'`,
+    `script-src 'nonce-${p.nonce}'`,
+    `font-src ${p.cspSource}`,
+  ].join('; ');
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const links = [
+    p.codiconCss ? `<link rel="stylesheet" id="vscode-codicon-stylesheet" nonce="${p.nonce}" href="${esc(p.codiconCss)}">` : '',
+    ...p.styles.map((href) => `<link rel="stylesheet" nonce="${p.nonce}" href="${esc(href)}">`),
+  ].filter((l) => l !== '');
+  return `<!DOCTYPE html>
+<html lang="${esc(p.lang)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${links.join('\n')}
+<title>${esc(p.title)}</title>
+</head>
+<body>
+<div id="backprop-root" data-cursor="0" data-total="0" data-phase="forward"></div>
+<script nonce="${p.nonce}" src="${esc(p.script)}"></script>
+</body>
+</html>`;
+}
+
+/** Validates the state a webview persisted (untrusted, like every message from it). */
+export function parsePersistedState(x: unknown): WebviewPersistedState | undefined {
+  if (typeof x !== 'object' || x === null) return undefined;
+  const r = x as Record<string, unknown>;
+  if (typeof r.uri !== 'string' || r.uri.length === 0 || r.uri.length > 4096) return undefined;
+  const cursor = typeof r.cursor === 'number' && Number.isInteger(r.cursor) && r.cursor >= 0 ? r.cursor : 0;
+  const expanded = r.expanded === true;
+  const selected = typeof r.selected === 'number' && Number.isInteger(r.selected) && r.selected >= 0 ? r.selected : null;
+  return { uri: r.uri, cursor, expanded, selected };
+}
+
+export class StepperPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The webview has posted `ready` since it was (re)loaded: messages now arrive. */
+  private ready = false;
+  /** The session whose graph the webview has. */
+  private shown: GraphSession | undefined;
+  private selected: number | null = null;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: SessionController,
+    private readonly hooks: PanelHooks,
+  ) {
+    this.disposables.push(
+      controller.onDidChangeGraph((s) => this.sendGraph(s)),
+      controller.onDidStep((e) => this.sendUpdate(e.session, e.deltas)),
+    );
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  get isVisible(): boolean {
+    return this.panel?.visible === true;
+  }
+
+  /** Opens (or reveals) the panel on the current session. */
+  async show(preserveFocus = true): Promise<void> {
+    if (this.panel) {
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      this.title(),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      this.webviewOptions(),
+    );
+    await this.attach(panel);
+  }
+
+  /** Re-attaches a panel restored after a window reload (see the serializer in extension.ts). */
+  async restore(panel: vscode.WebviewPanel): Promise<void> {
+    panel.webview.options = this.webviewOptions();
+    if (this.panel) {
+      // Only one stepper panel: a second restored one is closed.
+      panel.dispose();
+      return;
+    }
+    await this.attach(panel);
+  }
+
+  /** Selects a node in the panel (from the sidebar or the editor). */
+  select(node: number): void {
+    this.selected = node;
+    this.post({ type: 'select', node });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+      ],
+    };
+  }
+
+  private async attach(panel: vscode.WebviewPanel): Promise<void> {
+    this.panel = panel;
+    this.ready = false;
+    this.shown = undefined;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
+    panel.title = this.title();
+    this.panelDisposables = [
+      panel.onDidDispose(() => this.detach()),
+      panel.onDidChangeViewState((e) => {
+        // Without retainContextWhenHidden the webview is torn down when hidden; it posts `ready`
+        // again when shown, and gets the whole graph then.
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+    ];
+    this.controller.setPanelOpen(true);
+    panel.webview.html = await this.html(panel.webview);
+  }
+
+  private detach(): void {
+    for (const d of this.panelDisposables) d.dispose();
+    this.panelDisposables = [];
+    this.panel = undefined;
+    this.ready = false;
+    this.shown = undefined;
+    this.controller.setPanelOpen(false);
+  }
+
+  private title(): string {
+    const s = this.controller.current;
+    return s ? vscode.l10n.t('Backprop: {0}', s.fileName) : vscode.l10n.t('Backprop Stepper');
+  }
+
+  private async html(webview: vscode.Webview): Promise<string> {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const exists = async (u: vscode.Uri) => {
+      try {
+        await vscode.workspace.fs.stat(u);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // The webview bundle may emit its own CSS (imported by main.ts) and a codicon font stylesheet.
+    const candidates = [vscode.Uri.joinPath(dist, 'main.css'), vscode.Uri.joinPath(media, 'webview.css')];
+    const styles: string[] = [];
+    for (const c of candidates) if (await exists(c)) styles.push(webview.asWebviewUri(c).toString());
+    const codicon = vscode.Uri.joinPath(dist, 'codicon.css');
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      lang: vscode.env.language,
+      title: vscode.l10n.t('Backprop Stepper'),
+      script: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.js')).toString(),
+      styles,
+      codiconCss: (await exists(codicon)) ? webview.asWebviewUri(codicon).toString() : undefined,
+    });
+  }
+
+  private receive(raw: unknown): void {
+    const msg = parseWebviewMessage(raw);
+    if (!msg) return; // untrusted input: ignore anything malformed
+    const session = this.controller.current;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.shown = undefined;
+        if (session) this.sendGraph(session);
+        if (this.selected !== null) this.post({ type: 'select', node: this.selected });
+        break;
+      case 'command':
+        void this.hooks.runCommand(msg.command);
+        break;
+      case 'goTo':
+        this.controller.goTo(msg.step);
+        break;
+      case 'select':
+      case 'revealLine':
+        if (session?.node(msg.node)) {
+          this.selected = msg.node;
+          this.hooks.selectNode(session, msg.node, msg.type === 'select' ? 'select' : 'reveal');
+        }
+        break;
+    }
+  }
+
+  private sendGraph(session: GraphSession): void {
+    if (!this.panel) return;
+    this.panel.title = this.title();
+    if (!this.ready) return;
+    const graph = session.graphInfo();
+    if (graph && (this.shown !== session || !session.stale)) {
+      const state = session.fullState();
+      if (this.shown !== session) this.selected = null;
+      this.shown = session;
+      this.post({
+        type: 'graph',
+        graph,
+        state: session.stepState(),
+        nodes: state.nodes,
+        edges: state.edges,
+        locale: vscode.env.language,
+      });
+    }
+    const err = session.error;
+    if (err) {
+      this.post({
+        type: 'error',
+        message: session.stale
+          ? vscode.l10n.t('{0} (showing the last graph that compiled)', err.message)
+          : err.message,
+        line: err.range.start.line,
+        column: err.range.start.column,
+      });
+    } else if (session.runtimeError) {
+      this.post({ type: 'error', message: session.runtimeError });
+    }
+  }
+
+  private sendUpdate(session: GraphSession, deltas: StepDeltas): void {
+    if (!this.panel || !this.ready) return;
+    if (this.shown !== session) {
+      this.sendGraph(session);
+      return;
+    }
+    this.post({ type: 'update', state: session.stepState(), nodes: deltas.nodes, edges: deltas.edges });
+    if (session.runtimeError) this.post({ type: 'error', message: session.runtimeError });
+  }
+
+  private post(msg: HostToWebview): void {
+    if (!this.panel || !this.ready) return;
+    void this.panel.webview.postMessage(msg);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What the host needs from the engine and the language, as small interfaces.
+ * The session model depends only on these, so it is unit-tested with the real engine or with fakes,
+ * and `engineBinding.ts` is the one place that wires in the real implementations.
+ */
+import type { Graph, OpKind, SourceRange } from '../engine/graph';
+import type { Tensor } from '../engine/tensor';
+import type { LocalText, Phase } from '../shared/protocol';
+
+/** A problem in the source, 1-based line and column, end exclusive. */
+export interface SourceDiagnostic {
+  message: string;
+  range: SourceRange;
+  severity: 'error' | 'warning';
+}
+
+export interface CompileOutput {
+  graph?: Graph;
+  diagnostics: SourceDiagnostic[];
+}
+
+/** The replay stepper: a cursor over 2 × (op nodes) steps, values and gradients visible at the cursor. */
+export interface StepperPort {
+  readonly cursor: number;
+  readonly totalSteps: number;
+  readonly forwardSteps: number;
+  readonly phase: Phase;
+  goTo(step: number): void;
+  /** Forward value visible at the cursor (leaves always), or undefined. */
+  valueAt(nodeId: number): Tensor | undefined;
+  /** Gradient accumulated at the cursor, or undefined. */
+  gradAt(nodeId: number): Tensor | undefined;
+  /** Gradient flowing along the edge into argument `argIndex` of `consumerId`, once its backward step ran. */
+  edgeGradAt(consumerId: number, argIndex: number): Tensor | null | undefined;
+  /** The step index at which an op node runs in a phase, or -1 (leaves). */
+  stepOfNode(nodeId: number, phase: 'forward' | 'backward'): number;
+}
+
+export interface OpDescription {
+  symbol: string;
+  rule: LocalText;
+  formula: string;
+}
+
+export interface EnginePort {
+  compile(source: string, expand: boolean): CompileOutput;
+  createStepper(graph: Graph): StepperPort;
+  describeOp(op: OpKind): OpDescription;
+}

@@ -1,0 +1,397 @@
+/**
+ * One stepper session per graph document: the compiled graph, the stepper over it, and everything
+ * the panel, the sidebar, the editor and the API read from it. Pure (no `vscode`).
+ *
+ * Recompiling keeps the last good graph when the source has errors, and keeps the step position
+ * when the graph's shape did not change (same layout key ⇒ same cursor); when the shape changed it
+ * maps the position by the node that ran last (so toggling composite layers stays on the same
+ * variable), else by phase and offset.
+ */
+import type { Graph, GraphNode } from '../engine/graph';
+import type { Tensor } from '../engine/tensor';
+import type { SessionSnapshot } from '../api';
+import type { EdgeDelta, GraphInfo, NodeDelta, NodeInfo, StepState, TensorData } from '../shared/protocol';
+import { toNested } from './format';
+import type { EnginePort, SourceDiagnostic, StepperPort } from './ports';
+
+export interface CompileResult {
+  /** The graph changed (a new stepper was made). */
+  graphChanged: boolean;
+  /** The graph's shape changed (the webview must lay it out again). */
+  layoutChanged: boolean;
+  diagnostics: SourceDiagnostic[];
+}
+
+/** Deltas between two cursors, as the protocol's `update` message carries them. */
+export interface StepDeltas {
+  nodes: NodeDelta[];
+  edges: EdgeDelta[];
+}
+
+export function tensorData(t: Tensor | null | undefined): TensorData | null {
+  return t ? { shape: [...t.shape], data: Array.from(t.data) } : null;
+}
+
+/** Short, stable hash of a string (FNV-1a, 32 bit) for layout keys. */
+export function hashString(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Same key ⇔ same nodes, ops, edges, labels and shapes; values do not count. */
+export function layoutKeyOf(graph: Graph, expanded: boolean): string {
+  const parts = graph.nodes.map((n) => `${n.op}:${n.label}:${n.inputs.join(',')}:${n.shape.join('x')}:${n.constant ? 'c' : ''}`);
+  return `${expanded ? 'x' : 'f'}${graph.nodes.length}-${hashString(`${graph.output}|${parts.join(';')}`)}`;
+}
+
+export class GraphSession {
+  readonly uri: string;
+  fileName: string;
+  expanded = false;
+  /** The last source compiled. */
+  source: string | undefined;
+  /** Diagnostics of the last compile. */
+  diagnostics: SourceDiagnostic[] = [];
+  /** The last good graph and its stepper (kept on screen while the source has errors). */
+  graph: Graph | undefined;
+  stepper: StepperPort | undefined;
+  layoutKey = '';
+  /** Whether the last compile failed (the graph shown is an older one). */
+  stale = false;
+  /** An error thrown by the engine while stepping (the stepper stays where it was). */
+  runtimeError: string | undefined;
+  /** Per step: the node it runs. Built once per graph. */
+  private stepNodes: number[] = [];
+  /** Per node: the nodes that consume it. */
+  private consumers: number[][] = [];
+  private byLabel = new Map<string, GraphNode>();
+
+  constructor(
+    uri: string,
+    fileName: string,
+    private readonly engine: EnginePort,
+  ) {
+    this.uri = uri;
+    this.fileName = fileName;
+  }
+
+  get cursor(): number {
+    return this.stepper?.cursor ?? 0;
+  }
+
+  get totalSteps(): number {
+    return this.stepper?.totalSteps ?? 0;
+  }
+
+  get forwardSteps(): number {
+    return this.stepper?.forwardSteps ?? 0;
+  }
+
+  /** The first error of the last compile, if it failed. */
+  get error(): SourceDiagnostic | undefined {
+    return this.diagnostics.find((d) => d.severity === 'error');
+  }
+
+  /**
+   * Compiles `source` (again). Unchanged source and options do nothing. Never throws: an internal
+   * error of the compiler or the engine becomes a diagnostic at 1:1.
+   */
+  update(source: string, force = false): CompileResult {
+    if (!force && source === this.source && this.graph) {
+      return { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics };
+    }
+    this.source = source;
+    let graph: Graph | undefined;
+    let stepper: StepperPort | undefined;
+    try {
+      const out = this.engine.compile(source, this.expanded);
+      this.diagnostics = out.diagnostics;
+      if (out.graph && !out.diagnostics.some((d) => d.severity === 'error')) {
+        graph = out.graph;
+        stepper = this.engine.createStepper(graph);
+      }
+    } catch (e) {
+      this.diagnostics = [internalError(e)];
+    }
+    if (!graph || !stepper) {
+      this.stale = this.graph !== undefined;
+      return { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics };
+    }
+    this.stale = false;
+    const key = layoutKeyOf(graph, this.expanded);
+    const layoutChanged = key !== this.layoutKey;
+    const target = this.graph && this.stepper ? this.mapCursor(graph, stepper, layoutChanged) : 0;
+    this.install(graph, stepper, key);
+    this.safeGoTo(target);
+    return { graphChanged: true, layoutChanged, diagnostics: this.diagnostics };
+  }
+
+  /** Toggles composite layers (sigmoid/affine as one node or as primitives) and recompiles. */
+  setExpanded(expanded: boolean): CompileResult {
+    this.expanded = expanded;
+    return this.source === undefined
+      ? { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics }
+      : this.update(this.source, true);
+  }
+
+  /** Moves the cursor (clamped); returns the deltas to send, or undefined when nothing moved. */
+  goTo(step: number): StepDeltas | undefined {
+    const s = this.stepper;
+    if (!s) return undefined;
+    const from = s.cursor;
+    const to = Math.max(0, Math.min(s.totalSteps, Math.trunc(step)));
+    if (to === from) return undefined;
+    this.safeGoTo(to);
+    return this.deltasBetween(from, s.cursor);
+  }
+
+  stepState(): StepState {
+    const s = this.stepper;
+    if (!s) return { cursor: 0, totalSteps: 0, phase: 'forward', current: null };
+    return { cursor: s.cursor, totalSteps: s.totalSteps, phase: s.phase, current: this.currentNode() };
+  }
+
+  /** The node run by the step just before the cursor, or null at the start. */
+  currentNode(): number | null {
+    const c = this.cursor;
+    return c > 0 ? (this.stepNodes[c - 1] ?? null) : null;
+  }
+
+  /** The node that step `i` runs (0-based), or undefined. */
+  nodeOfStep(i: number): number | undefined {
+    return this.stepNodes[i];
+  }
+
+  /** The symbol drawn for an op (×, +, σ, …). */
+  symbolOf(op: string): string {
+    try {
+      return this.engine.describeOp(op as GraphNode['op']).symbol;
+    } catch {
+      return op;
+    }
+  }
+
+  node(id: number): GraphNode | undefined {
+    return this.graph?.nodes[id];
+  }
+
+  nodeByLabel(label: string): GraphNode | undefined {
+    return this.byLabel.get(label);
+  }
+
+  consumersOf(id: number): readonly number[] {
+    return this.consumers[id] ?? [];
+  }
+
+  value(id: number): Tensor | undefined {
+    return this.safeRead(() => this.stepper?.valueAt(id));
+  }
+
+  grad(id: number): Tensor | undefined {
+    return this.safeRead(() => this.stepper?.gradAt(id));
+  }
+
+  edgeGrad(consumer: number, arg: number): Tensor | undefined {
+    return this.safeRead(() => this.stepper?.edgeGradAt(consumer, arg) ?? undefined);
+  }
+
+  graphInfo(): GraphInfo | undefined {
+    const g = this.graph;
+    const s = this.stepper;
+    if (!g || !s) return undefined;
+    const nodes: NodeInfo[] = g.nodes.map((n) => {
+      const leaf = n.op === 'leaf';
+      const d = this.engine.describeOp(n.op);
+      const info: NodeInfo = {
+        id: n.id,
+        label: n.label,
+        op: n.op,
+        symbol: d.symbol,
+        inputs: [...n.inputs],
+        shape: [...n.shape],
+        leaf,
+        constant: n.constant === true,
+        forwardStep: leaf ? -1 : s.stepOfNode(n.id, 'forward'),
+        backwardStep: leaf ? -1 : s.stepOfNode(n.id, 'backward'),
+        rule: d.rule,
+        formula: d.formula,
+        line: n.range.start.line,
+      };
+      if (n.name !== undefined) info.name = n.name;
+      return info;
+    });
+    return {
+      uri: this.uri,
+      fileName: this.fileName,
+      nodes,
+      output: g.output,
+      totalSteps: s.totalSteps,
+      forwardSteps: s.forwardSteps,
+      expanded: this.expanded,
+      layoutKey: this.layoutKey,
+    };
+  }
+
+  /** Every value, gradient and edge gradient visible at the cursor (for a `graph` message). */
+  fullState(): StepDeltas {
+    const g = this.graph;
+    if (!g) return { nodes: [], edges: [] };
+    const nodes: NodeDelta[] = [];
+    const edges: EdgeDelta[] = [];
+    for (const n of g.nodes) {
+      const value = this.value(n.id);
+      const grad = this.grad(n.id);
+      const d: NodeDelta = { id: n.id };
+      if (value) d.value = tensorData(value);
+      if (grad) d.grad = tensorData(grad);
+      if (value || grad) nodes.push(d);
+      n.inputs.forEach((_, k) => {
+        const eg = this.edgeGrad(n.id, k);
+        if (eg) edges.push({ to: n.id, index: k, grad: tensorData(eg) });
+      });
+    }
+    return { nodes, edges };
+  }
+
+  /**
+   * What changed between cursors `a` and `b`: only the nodes and edges that the steps in between
+   * touch (a forward step: its node's value; a backward step: its node's and inputs' gradients and
+   * its input edges), each with its state at the current cursor (`null` = gone).
+   */
+  deltasBetween(a: number, b: number): StepDeltas {
+    const g = this.graph;
+    if (!g) return { nodes: [], edges: [] };
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    const forwardSteps = this.forwardSteps;
+    const values = new Set<number>();
+    const grads = new Set<number>();
+    const edges: EdgeDelta[] = [];
+    for (let i = lo; i < hi; i++) {
+      const id = this.stepNodes[i];
+      if (id === undefined) continue;
+      if (i < forwardSteps) {
+        values.add(id);
+      } else {
+        grads.add(id);
+        const node = g.nodes[id];
+        node.inputs.forEach((inp, k) => {
+          grads.add(inp);
+          edges.push({ to: id, index: k, grad: tensorData(this.edgeGrad(id, k)) });
+        });
+      }
+    }
+    // The output's seed gradient (ones) may appear when backward starts, before its step has run.
+    if (lo <= forwardSteps && hi >= forwardSteps) grads.add(g.output);
+    const ids = [...new Set([...values, ...grads])].sort((x, y) => x - y);
+    const nodes = ids.map((id) => {
+      const d: NodeDelta = { id };
+      if (values.has(id)) d.value = tensorData(this.value(id));
+      if (grads.has(id)) d.grad = tensorData(this.grad(id));
+      return d;
+    });
+    return { nodes, edges };
+  }
+
+  /** A plain snapshot for the extension's API (values and gradients by node label). */
+  snapshot(): SessionSnapshot {
+    const g = this.graph;
+    const s = this.stepper;
+    const values: SessionSnapshot['values'] = {};
+    const grads: SessionSnapshot['grads'] = {};
+    if (g) {
+      for (const n of g.nodes) {
+        const v = this.value(n.id);
+        const d = this.grad(n.id);
+        if (v) values[n.label] = toNested(v);
+        if (d) grads[n.label] = toNested(d);
+      }
+    }
+    const current = this.currentNode();
+    return {
+      uri: this.uri,
+      cursor: s?.cursor ?? 0,
+      totalSteps: s?.totalSteps ?? 0,
+      forwardSteps: s?.forwardSteps ?? 0,
+      phase: s?.phase ?? 'forward',
+      expanded: this.expanded,
+      current: current === null || !g ? null : g.nodes[current].label,
+      nodeCount: g?.nodes.length ?? 0,
+      values,
+      grads,
+    };
+  }
+
+  private install(graph: Graph, stepper: StepperPort, key: string): void {
+    this.graph = graph;
+    this.stepper = stepper;
+    this.layoutKey = key;
+    this.stepNodes = new Array<number>(stepper.totalSteps);
+    this.consumers = graph.nodes.map(() => []);
+    this.byLabel = new Map();
+    for (const n of graph.nodes) {
+      this.byLabel.set(n.label, n);
+      n.inputs.forEach((inp) => {
+        const list = this.consumers[inp];
+        if (list && !list.includes(n.id)) list.push(n.id);
+      });
+      if (n.op === 'leaf') continue;
+      const f = stepper.stepOfNode(n.id, 'forward');
+      const b = stepper.stepOfNode(n.id, 'backward');
+      if (f >= 0) this.stepNodes[f] = n.id;
+      if (b >= 0) this.stepNodes[b] = n.id;
+    }
+  }
+
+  /** Where the cursor should be on a new graph, given where it is on the current one. */
+  private mapCursor(graph: Graph, stepper: StepperPort, layoutChanged: boolean): number {
+    const old = this.stepper;
+    if (!old) return 0;
+    const c = old.cursor;
+    if (!layoutChanged) return Math.min(c, stepper.totalSteps);
+    if (c === 0) return 0;
+    if (c >= old.totalSteps) return stepper.totalSteps;
+    if (c === old.forwardSteps) return stepper.forwardSteps;
+    const backward = c > old.forwardSteps;
+    const current = this.currentNode();
+    const label = current === null ? undefined : this.graph?.nodes[current]?.label;
+    const same = label === undefined ? undefined : graph.nodes.find((n) => n.label === label && n.op !== 'leaf');
+    if (same) {
+      const s = stepper.stepOfNode(same.id, backward ? 'backward' : 'forward');
+      if (s >= 0) return s + 1;
+    }
+    if (!backward) return Math.min(c, stepper.forwardSteps);
+    return Math.min(stepper.forwardSteps + (c - old.forwardSteps), stepper.totalSteps);
+  }
+
+  private safeGoTo(step: number): void {
+    try {
+      this.stepper?.goTo(step);
+      this.runtimeError = undefined;
+    } catch (e) {
+      // The engine keeps its state consistent on a thrown step; the host shows the message.
+      this.runtimeError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private safeRead<T>(read: () => T | undefined): T | undefined {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function internalError(e: unknown): SourceDiagnostic {
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    message: `internal error: ${message}`,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
+    severity: 'error',
+  };
+}
