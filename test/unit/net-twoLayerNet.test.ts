@@ -96,6 +96,28 @@ test('gradient agrees with a central-difference numerical gradient', () => {
   }
 });
 
+test('numericalGradient is the book\'s central difference and agrees with backprop', () => {
+  const net = new TwoLayerNet(8, 5, 3, { seed: 4, weightInitStd: 0.3, maxBatch: 3 });
+  const { x, t } = makeData(3, 8, 3, 6);
+  net.gradient(x, t, 3);
+  const before = net.snapshot();
+  let calls = 0;
+  const num = net.numericalGradient(x, t, 3, 1e-4, () => calls++, 10);
+  assert.deepEqual(net.snapshot(), before, 'parameters restored');
+  assert.ok(calls >= 6);
+  for (const key of NET_PARAM_KEYS) {
+    for (let i = 0; i < num[key].length; i++) assert.ok(Math.abs(num[key][i] - net.grads[key][i]) < 1e-6, `${key}[${i}]`);
+  }
+  // Exactly the formula: (L(p + h) − L(p − h)) / 2h for one parameter.
+  const keep = net.params.b2[1];
+  net.params.b2[1] = keep + 1e-4;
+  const up = net.loss(x, t, 3);
+  net.params.b2[1] = keep - 1e-4;
+  const down = net.loss(x, t, 3);
+  net.params.b2[1] = keep;
+  assert.equal(num.b2[1], (up - down) / 2e-4);
+});
+
 test('same seed gives the same weights; the init has the requested spread and zero biases', () => {
   const a = new TwoLayerNet(784, 50, 10, { seed: 0 });
   const b = new TwoLayerNet(784, 50, 10, { seed: 0 });

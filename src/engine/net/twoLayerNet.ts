@@ -148,6 +148,11 @@ export class TwoLayerNet {
 
   /** Fraction of rows whose argmax equals the label; processes in chunks of `maxBatch`, allocation-free. */
   accuracy(x: RowSource, labels: ArrayLike<number>, n: number): number {
+    return this.correctCount(x, labels, n) / n;
+  }
+
+  /** How many of the `n` rows have their (first) argmax equal to the label; chunked, allocation-free. */
+  correctCount(x: RowSource, labels: ArrayLike<number>, n: number): number {
     this.checkBatch(x, labels, n, 0, false);
     let correct = 0;
     for (let start = 0; start < n; start += this.maxBatch) {
@@ -156,7 +161,40 @@ export class TwoLayerNet {
       this.predictLoaded(m);
       correct += this.k.countCorrect(m, this.outputSize, this.off.a2, this.off.t);
     }
-    return correct / n;
+    return correct;
+  }
+
+  /**
+   * The book's `numerical_gradient` (central difference, h = 1e-4 by default) of the loss on this
+   * batch with respect to every parameter: two full loss evaluations per parameter, each parameter
+   * restored exactly afterwards. Slow on purpose: it is what backprop is compared against.
+   * `onProgress(done, total)` is called every `progressEvery` parameters.
+   */
+  numericalGradient(
+    x: RowSource, labels: ArrayLike<number>, batch: number, h = 1e-4,
+    onProgress?: (done: number, total: number) => void, progressEvery = 1000,
+  ): NetTensors {
+    this.checkBatch(x, labels, batch, 0, true);
+    const total = NET_PARAM_KEYS.reduce((s, key) => s + this.params[key].length, 0);
+    const out = { W1: new Float64Array(0), b1: new Float64Array(0), W2: new Float64Array(0), b2: new Float64Array(0) };
+    let done = 0;
+    for (const key of NET_PARAM_KEYS) {
+      const p = this.params[key];
+      const g = new Float64Array(p.length);
+      for (let i = 0; i < p.length; i++) {
+        const keep = p[i];
+        p[i] = keep + h;
+        const up = this.loss(x, labels, batch);
+        p[i] = keep - h;
+        const down = this.loss(x, labels, batch);
+        p[i] = keep;
+        g[i] = (up - down) / (2 * h);
+        if (onProgress && ++done % progressEvery === 0) onProgress(done, total);
+      }
+      out[key] = g;
+    }
+    onProgress?.(total, total);
+    return out;
   }
 
   /** Class scores (before softmax) of one row, e.g. to show a prediction. Allocates the small result. */
