@@ -1,0 +1,175 @@
+/** The `run`, `steps` and `gradcheck` commands. */
+import type { Graph, GraphNode } from '../engine/graph';
+import { backprop, gradientCheck } from '../engine/numgrad';
+import { Stepper, StepError } from '../engine/stepper';
+import { type NestedArray, Tensor } from '../engine/tensor';
+import { formatScalar, formatTensor } from './format';
+import { CliError, type CliIo } from './io';
+import { errorLine, type LoadedProgram } from './source';
+
+export interface CommandOptions {
+  json: boolean;
+}
+
+/** A tensor as JSON: number / array / array of rows. NaN and ±Infinity become null (JSON has none). */
+function toJson(t: Tensor): NestedArray {
+  return t.toNested();
+}
+
+/** Turns an engine failure at a node into a CLI error at the node's source position. */
+function engineFailure(p: LoadedProgram, e: unknown): CliError {
+  if (e instanceof StepError) {
+    const node = p.graph.nodes[e.nodeId];
+    return new CliError([errorLine(p.file, node?.range, `while computing '${node?.label ?? '?'}': ${e.message}`)]);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new CliError([errorLine(p.file, { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, `internal error: ${message}`)]);
+}
+
+function namedNodes(graph: Graph): GraphNode[] {
+  return graph.nodes.filter((n) => n.name !== undefined);
+}
+
+/** Prints `name = value` lines with the names padded to one column, multi-line values aligned. */
+function table(rows: { name: string; value: Tensor }[]): string {
+  const width = Math.max(0, ...rows.map((r) => r.name.length));
+  return rows.map((r) => `  ${r.name.padEnd(width)} = ${formatTensor(r.value, ' '.repeat(width + 5))}`).join('\n');
+}
+
+export function runCommand(io: CliIo, p: LoadedProgram, options: CommandOptions): void {
+  let result: ReturnType<typeof backprop>;
+  try {
+    result = backprop(p.graph);
+  } catch (e) {
+    throw engineFailure(p, e);
+  }
+  const output = p.graph.nodes[p.graph.output];
+  const named = namedNodes(p.graph);
+  /** A name that nothing downstream of the output depends on has gradient 0; labels get none. */
+  const gradOf = (n: GraphNode): Tensor | undefined => (n.constant ? undefined : (result.grads[n.id] ?? Tensor.zeros(n.shape)));
+  if (options.json) {
+    const values: Record<string, NestedArray> = {};
+    const grads: Record<string, NestedArray> = {};
+    for (const n of named) {
+      values[n.label] = toJson(result.values[n.id]);
+      const g = gradOf(n);
+      if (g) grads[n.label] = toJson(g);
+    }
+    io.stdout(`${JSON.stringify({ output: output.label, values, grads })}\n`);
+    return;
+  }
+  const lines: string[] = [];
+  lines.push(`output: ${output.label} = ${formatTensor(result.values[output.id], ' '.repeat(output.label.length + 11))}`, '');
+  lines.push('values:');
+  lines.push(table(named.map((n) => ({ name: n.label, value: result.values[n.id] }))), '');
+  lines.push(`gradients ∂${output.label}/∂name:`);
+  const withGrad = named.flatMap((n) => {
+    const g = gradOf(n);
+    return g ? [{ name: n.label, value: g }] : [];
+  });
+  lines.push(table(withGrad));
+  const noGrad = named.filter((n) => n.constant).map((n) => n.label);
+  if (noGrad.length > 0) lines.push(`  (no gradient for the labels: ${noGrad.join(', ')})`);
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+function describeNode(graph: Graph, node: GraphNode): string {
+  const inputs = node.inputs.map((i) => graph.nodes[i].label).join(', ');
+  const exponent = node.op === 'pow' && node.exponent !== undefined ? `, ${formatScalar(node.exponent)}` : '';
+  return `${node.label} = ${node.op}(${inputs}${exponent})`;
+}
+
+export function stepsCommand(io: CliIo, p: LoadedProgram, options: CommandOptions): void {
+  const { graph } = p;
+  let stepper: Stepper;
+  try {
+    stepper = new Stepper(graph);
+    stepper.runBackward();
+  } catch (e) {
+    throw engineFailure(p, e);
+  }
+  const total = stepper.totalSteps;
+  const label = (id: number): string => graph.nodes[id].label;
+  if (options.json) {
+    const steps: unknown[] = [];
+    for (let i = 0; i < total; i++) {
+      const r = stepper.record(i);
+      const node = graph.nodes[r.nodeId];
+      if (r.phase === 'forward') {
+        steps.push({
+          step: i + 1,
+          phase: 'forward',
+          node: node.label,
+          op: node.op,
+          inputs: node.inputs.map((id, k) => ({ node: label(id), value: toJson(r.inputs[k]) })),
+          output: toJson(r.output),
+        });
+      } else {
+        steps.push({
+          step: i + 1,
+          phase: 'backward',
+          node: node.label,
+          op: node.op,
+          dout: r.dout ? toJson(r.dout) : null,
+          grads: node.inputs.map((id, k) => {
+            const g = r.grads[k];
+            return { node: label(id), grad: g ? toJson(g) : null };
+          }),
+        });
+      }
+    }
+    io.stdout(`${JSON.stringify({ output: label(graph.output), forwardSteps: stepper.forwardSteps, totalSteps: total, steps })}\n`);
+    return;
+  }
+  const lines: string[] = [`${total} steps: ${stepper.forwardSteps} forward, ${total - stepper.forwardSteps} backward (output: ${label(graph.output)})`];
+  const width = String(total).length;
+  for (let i = 0; i < total; i++) {
+    const r = stepper.record(i);
+    const node = graph.nodes[r.nodeId];
+    lines.push('', `step ${String(i + 1).padStart(width)}/${total}  ${r.phase.padEnd(8)}  ${describeNode(graph, node)}`);
+    const rows: { tag: string; name: string; value: Tensor | null }[] = [];
+    if (r.phase === 'forward') {
+      node.inputs.forEach((id, k) => rows.push({ tag: k === 0 ? 'in' : '', name: label(id), value: r.inputs[k] }));
+      rows.push({ tag: 'out', name: node.label, value: r.output });
+    } else {
+      rows.push({ tag: 'dout', name: `∂${label(graph.output)}/∂${node.label}`, value: r.dout });
+      node.inputs.forEach((id, k) => rows.push({ tag: k === 0 ? 'grad' : '', name: `∂${label(graph.output)}/∂${label(id)}`, value: r.grads[k] ?? null }));
+    }
+    const nameWidth = Math.max(...rows.map((row) => row.name.length));
+    for (const row of rows) {
+      const head = `  ${row.tag.padEnd(5)}${row.name.padEnd(nameWidth)} = `;
+      const text = row.value ? formatTensor(row.value, ' '.repeat(head.length)) : row.tag === 'dout' ? '(nothing downstream: not on a path to the output)' : '(no gradient)';
+      lines.push(head + text);
+    }
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+function formatMs(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
+}
+
+export function gradcheckCommand(io: CliIo, p: LoadedProgram, options: CommandOptions): void {
+  let check: ReturnType<typeof gradientCheck>;
+  try {
+    check = gradientCheck(p.graph);
+  } catch (e) {
+    throw engineFailure(p, e);
+  }
+  if (options.json) {
+    const leaves: Record<string, { maxAbsDiff: number; meanAbsDiff: number }> = {};
+    for (const l of check.leaves) leaves[l.label] = { maxAbsDiff: l.maxAbsDiff, meanAbsDiff: l.meanAbsDiff };
+    io.stdout(`${JSON.stringify({ leaves, numericalMs: check.numericalMs, backpropMs: check.backpropMs })}\n`);
+    return;
+  }
+  const exp = (x: number): string => (Number.isNaN(x) ? 'nan' : x.toExponential(2).replace(/e([+-])(\d)$/, 'e$10$2'));
+  const header = ['leaf', 'elements', 'max |diff|', 'mean |diff|'];
+  const rows = check.leaves.map((l) => [l.label, String(l.numerical.size), exp(l.maxAbsDiff), exp(l.meanAbsDiff)]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const fmtRow = (r: string[]): string => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ');
+  const lines = [`gradient check of ${p.graph.nodes[p.graph.output].label} (central difference, h = 1e-4)`, '', fmtRow(header), ...rows.map(fmtRow)];
+  if (rows.length === 0) lines.push('(no leaf to check: every leaf is a constant)');
+  const ratio = check.backpropMs > 0 ? ` — backprop is ${(check.numericalMs / check.backpropMs).toFixed(1)}× faster` : '';
+  lines.push('', `numerical gradient: ${formatMs(check.numericalMs)} ms, backprop: ${formatMs(check.backpropMs)} ms${ratio}`);
+  io.stdout(`${lines.join('\n')}\n`);
+}

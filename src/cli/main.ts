@@ -1,0 +1,106 @@
+/**
+ * The command line: `backprop run|steps|gradcheck FILE [--json] [--expand]`.
+ *
+ * Exit code 0 on success, 1 on any error. On error nothing goes to stdout and the first line of
+ * stderr is `FILE:LINE:COLUMN: error: MESSAGE` (FILE exactly as given), or one clear line for bad
+ * arguments or an unreadable file. Never a stack trace.
+ */
+import { version } from '../../package.json';
+import { gradcheckCommand, runCommand, stepsCommand, type CommandOptions } from './commands';
+import { CliError, type CliIo } from './io';
+import { loadProgram } from './source';
+
+export const USAGE = `backprop ${version} — step through backpropagation (Deep Learning from Scratch, chapter 5)
+
+Usage:
+  backprop run FILE [--json] [--expand]        every named value and its gradient of the output
+  backprop steps FILE [--json] [--expand]      the step trace: forward one node at a time, then backward
+  backprop gradcheck FILE [--json] [--expand]  numerical gradient vs backprop for every leaf
+  backprop --help | --version
+
+Options:
+  --json     print exactly one JSON object on stdout
+  --expand   expand composite layers (sigmoid, affine) into primitive nodes
+
+Exit code 0 on success, 1 on any error; errors are printed as FILE:LINE:COLUMN: error: MESSAGE.
+`;
+
+/** Flags each subcommand accepts. */
+const FLAGS: Record<string, readonly string[]> = {
+  run: ['--json', '--expand'],
+  steps: ['--json', '--expand'],
+  gradcheck: ['--json', '--expand'],
+};
+
+interface ParsedArgs {
+  file: string;
+  flags: Set<string>;
+}
+
+function usageError(message: string): CliError {
+  return new CliError([`backprop: error: ${message} (see backprop --help)`]);
+}
+
+/** A FILE and flags; `--` ends the flags, so a file may start with '-'. */
+function parseArgs(command: string, args: readonly string[]): ParsedArgs {
+  const allowed = FLAGS[command] ?? [];
+  const flags = new Set<string>();
+  const positionals: string[] = [];
+  let onlyPositionals = false;
+  for (const a of args) {
+    if (!onlyPositionals && a === '--') onlyPositionals = true;
+    else if (!onlyPositionals && a.startsWith('-') && a !== '-') {
+      if (!allowed.includes(a)) throw usageError(`unknown option '${a}' for '${command}'; it accepts ${allowed.join(', ')}`);
+      flags.add(a);
+    } else positionals.push(a);
+  }
+  if (positionals.length === 0) throw usageError(`'${command}' needs a FILE, e.g. backprop ${command} examples/buy-apple.backprop`);
+  if (positionals.length > 1) throw usageError(`'${command}' takes one FILE, but got ${positionals.length}: ${positionals.join(' ')}`);
+  return { file: positionals[0], flags };
+}
+
+/** Runs the CLI; returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case undefined:
+        throw usageError('missing command: run, steps or gradcheck');
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(USAGE);
+        return 0;
+      case '--version':
+      case '-V':
+      case '-v':
+        io.stdout(`${version}\n`);
+        return 0;
+      case 'run':
+      case 'steps':
+      case 'gradcheck': {
+        if (rest.includes('--help') || rest.includes('-h')) {
+          io.stdout(USAGE);
+          return 0;
+        }
+        const { file, flags } = parseArgs(command, rest);
+        const options: CommandOptions = { json: flags.has('--json') };
+        const program = loadProgram(io, file, flags.has('--expand'));
+        if (command === 'run') runCommand(io, program, options);
+        else if (command === 'steps') stepsCommand(io, program, options);
+        else gradcheckCommand(io, program, options);
+        return 0;
+      }
+      default:
+        throw usageError(`unknown command '${command}'; the commands are run, steps and gradcheck`);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr(`${e.lines.join('\n')}\n`);
+    } else {
+      const message = e instanceof Error ? e.message : String(e);
+      io.stderr(`backprop: error: internal error: ${message}\n`);
+    }
+    return 1;
+  }
+}

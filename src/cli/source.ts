@@ -1,0 +1,52 @@
+/** Reading and compiling the program a CLI command works on, with errors in compiler format. */
+import type { Graph, SourceRange } from '../engine/graph';
+import { compile, type CompileResult } from '../language/index';
+import { MAX_SOURCE_LENGTH } from '../language/limits';
+import { CliError, type CliIo, MAX_ERROR_LINES } from './io';
+
+export interface LoadedProgram {
+  /** The file name exactly as given on the command line. */
+  file: string;
+  source: string;
+  result: CompileResult;
+  graph: Graph;
+}
+
+/** `FILE:LINE:COLUMN: error: MESSAGE`, the format compilers use and editors link. */
+export function errorLine(file: string, range: SourceRange | undefined, message: string): string {
+  const where = range ? `${file}:${range.start.line}:${range.start.column}` : file;
+  return `${where}: error: ${message}`;
+}
+
+function readError(file: string, e: unknown): CliError {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  const reason: Record<string, string> = {
+    ENOENT: 'no such file',
+    EISDIR: 'it is a directory, not a file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENAMETOOLONG: 'the file name is too long',
+    ENOTDIR: 'a part of the path is not a directory',
+    ETOOBIG: `the file is too large (the limit is ${MAX_SOURCE_LENGTH.toLocaleString('en-US')} characters)`,
+  };
+  return new CliError([errorLine(file, undefined, `cannot read the file: ${reason[code] ?? (e instanceof Error ? e.message : String(e))}`)]);
+}
+
+/** Reads and compiles `file`; throws CliError with every diagnostic when it does not compile. */
+export function loadProgram(io: CliIo, file: string, expand: boolean): LoadedProgram {
+  let source: string;
+  try {
+    source = io.readFile(file);
+  } catch (e) {
+    throw readError(file, e);
+  }
+  const result = compile(source, { expand });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || result.graph === undefined) {
+    const lines = errors.slice(0, MAX_ERROR_LINES).map((d) => errorLine(file, d.range, d.message));
+    if (errors.length > MAX_ERROR_LINES) lines.push(`${file}: error: … and ${errors.length - MAX_ERROR_LINES} more errors`);
+    if (lines.length === 0) lines.push(errorLine(file, { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, 'the program did not compile'));
+    throw new CliError(lines);
+  }
+  return { file, source, result, graph: result.graph };
+}
