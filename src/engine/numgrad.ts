@@ -92,8 +92,8 @@ export function backprop(graph: Graph): BackpropResult {
     values.push(v);
     grads.push(stepper.gradAt(node.id));
   }
-  // A graph without op nodes: the output is a leaf and its gradient is ones.
-  if (stepper.totalSteps === 0) {
+  // An output that is a leaf has no backward step; its gradient is still ones.
+  if (graph.nodes[graph.output].op === 'leaf') {
     const out = values[graph.output];
     grads[graph.output] = Tensor.full(out.shape, 1);
   }

@@ -33,7 +33,8 @@ export interface BackwardRecord {
   readonly phase: 'backward';
   readonly index: number;
   readonly nodeId: number;
-  /** The node's forward output (for reference). */
+  /** The node's forward inputs and output (what its local rule uses). */
+  readonly inputs: readonly Tensor[];
   readonly output: Tensor;
   /**
    * The incoming gradient: the sum of every consumer's contribution (ones at the output), or
@@ -245,29 +246,35 @@ export class Stepper {
     this.computeUpTo(Math.max(from, to));
     const lo = Math.min(from, to);
     const hi = Math.max(from, to);
+    // First collect what the steps in between touch, then read each of them once at `to`.
+    const valueIds = new Set<number>();
+    const gradIds = new Set<number>();
+    const edgeKeys: [number, number][] = [];
+    for (let s = lo; s < hi; s++) {
+      const id = this.nodeOfStep(s);
+      if (s < this.forwardSteps) {
+        valueIds.add(id);
+        continue;
+      }
+      const inputs = this.graph.nodes[id].inputs;
+      if (id === this.graph.output) gradIds.add(id);
+      inputs.forEach((input, index) => {
+        gradIds.add(input);
+        edgeKeys.push([id, index]);
+      });
+    }
     const nodes = new Map<number, NodeChange>();
     const edges: EdgeChange[] = [];
     const saved = this.cursorValue;
     this.cursorValue = to;
     try {
-      for (let s = lo; s < hi; s++) {
-        const id = this.nodeOfStep(s);
-        if (s < this.forwardSteps) {
-          const change = nodes.get(id) ?? { id };
-          change.value = this.valueAt(id) ?? null;
-          nodes.set(id, change);
-          continue;
-        }
-        const touched = [id, ...this.graph.nodes[id].inputs];
-        for (const t of touched) {
-          const change = nodes.get(t) ?? { id: t };
-          change.grad = this.gradAt(t) ?? null;
-          nodes.set(t, change);
-        }
-        this.graph.nodes[id].inputs.forEach((_input, index) => {
-          edges.push({ to: id, index, grad: this.edgeGradAt(id, index) ?? null });
-        });
+      for (const id of valueIds) nodes.set(id, { id, value: this.valueAt(id) ?? null });
+      for (const id of gradIds) {
+        const change = nodes.get(id) ?? { id };
+        change.grad = this.gradAt(id) ?? null;
+        nodes.set(id, change);
       }
+      for (const [id, index] of edgeKeys) edges.push({ to: id, index, grad: this.edgeGradAt(id, index) ?? null });
     } finally {
       this.cursorValue = saved;
     }
@@ -388,10 +395,11 @@ export class Stepper {
 
   private runBackwardStep(s: number, node: GraphNode): BackwardRecord {
     const output = this.valueOrThrow(node.id);
+    const inputs = node.inputs.map((i) => this.valueOrThrow(i));
     // Every consumer ran before this step (reverse topological order), so this is the full sum.
     const dout = sumContributions(this.contributions(node.id, s + 1)) ?? null;
     if (dout === null) {
-      return { phase: 'backward', index: s, nodeId: node.id, output, dout: null, grads: node.inputs.map(() => null) };
+      return { phase: 'backward', index: s, nodeId: node.id, inputs, output, dout: null, grads: node.inputs.map(() => null) };
     }
     const grads = this.layerOf(node).backward(dout);
     if (grads.length !== node.inputs.length) {
@@ -403,7 +411,7 @@ export class Stepper {
         throw new Error(`gradient for input ${k + 1} has shape ${shapeToString(g.shape)}, expected ${shapeToString(shape)}`);
       }
     });
-    return { phase: 'backward', index: s, nodeId: node.id, output, dout, grads };
+    return { phase: 'backward', index: s, nodeId: node.id, inputs, output, dout, grads };
   }
 }
 
