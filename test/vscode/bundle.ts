@@ -1,0 +1,33 @@
+/**
+ * Bundles the extension-host mocha suite (test/vscode/suite) with esbuild into out/test/vscode/suite:
+ * index.js (exports run()) plus one file per *.test.ts. Never into dist/ (that is what ships).
+ * mocha is bundled in, so the suite needs nothing from node_modules at run time.
+ */
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './tools';
+
+export const SUITE_OUT = join(REPO_ROOT, 'out', 'test', 'vscode', 'suite');
+
+export async function bundleSuite(): Promise<string> {
+  const srcDir = join(REPO_ROOT, 'test', 'vscode', 'suite');
+  const entries = readdirSync(srcDir)
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .map((f) => join(srcDir, f));
+  rmSync(SUITE_OUT, { recursive: true, force: true });
+  await build({
+    entryPoints: entries,
+    outdir: SUITE_OUT,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    // mocha's parallel mode (unused here) resolves worker files at run time.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  });
+  return join(SUITE_OUT, 'index.js');
+}

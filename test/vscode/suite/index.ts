@@ -1,0 +1,43 @@
+/**
+ * Entry point of the extension-host test suite (`extensionTestsPath`): VS Code loads this module in
+ * the extension host and awaits `run()`. It runs every *.test.js bundled next to it with mocha and
+ * rejects when a test fails, which makes VS Code exit with code 1.
+ *
+ * The mocha report also goes to report.txt beside this file, because in code-server the extension
+ * host's console is not the runner's terminal.
+ */
+import Mocha from 'mocha';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'node:util';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(join(__dirname, file));
+  }
+  const lines: string[] = [];
+  // Reporters print through Base.consoleLog (console.log captured when mocha loaded): keep a copy.
+  const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
+  const originalLog = base.consoleLog;
+  base.consoleLog = (...args: unknown[]): void => {
+    lines.push(format(...args));
+    originalLog(...args);
+  };
+  const report = (): void => writeFileSync(join(__dirname, 'report.txt'), `${lines.join('\n')}\n`);
+  return new Promise((resolveRun, reject) => {
+    try {
+      mocha.run((failures) => {
+        base.consoleLog = originalLog;
+        report();
+        if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
+        else resolveRun();
+      });
+    } catch (error) {
+      base.consoleLog = originalLog;
+      lines.push(`mocha could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      report();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
