@@ -341,7 +341,7 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       en: 'input node: the gradient that arrives here is the derivative of the output with respect to this value',
       ko: '입력 노드: 여기에 도착한 미분이 이 값에 대한 최종 출력의 미분이다',
     },
-    formula: '∂L/∂x = sum of the gradients from every use',
+    formula: '∂L/∂x = Σ (gradients from every place x is used)',
   },
   mul: {
     symbol: '×',
@@ -475,7 +475,7 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
     symbol: 'Softmax-with-Loss',
     rule: {
       en: 'Softmax-with-Loss node: send (y − t)/N, the softmax output minus the one-hot label divided by the batch size; t gets no gradient',
-      ko: 'Softmax-with-Loss 노드: 소프트맥스 출력과 정답 레이블의 차 (y − t)를 배치 크기 N으로 나눠 보낸다; 정답 레이블 t로는 보내지 않는다',
+      ko: 'Softmax-with-Loss 노드: 소프트맥스의 출력과 정답 레이블의 차이 (y − t)를 배치 크기 N으로 나눠 앞 계층에 전달한다. 정답 레이블 t에는 미분을 보내지 않는다',
     },
     formula: 'y = softmax(x), L = −Σ t·log(y + 1e-7) / N;  ∂L/∂x = (y − t)/N',
   },
