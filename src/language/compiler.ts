@@ -58,6 +58,9 @@ type Value = { kind: 'const'; tensor: Tensor; range: SourceRange } | { kind: 'no
 
 const POISON: Value = { kind: 'poison' };
 
+/** Names a student might try for non-finite values (numpy spellings included). */
+const NON_FINITE_NAMES: ReadonlySet<string> = new Set(['NaN', 'nan', 'NAN', 'Infinity', 'infinity', 'inf', 'Inf', 'INF']);
+
 /** Stops compiling: a limit that makes going on pointless (already reported). */
 class Abort extends Error {}
 
@@ -83,8 +86,9 @@ export interface LowerResult {
   outputName?: string;
 }
 
-export function lowerProgram(program: Program, options: { expand?: boolean }): LowerResult {
-  return new Compiler(program).run(options);
+/** `syntaxErrors`: the lexer or parser already reported errors (then "no assignment" is noise). */
+export function lowerProgram(program: Program, options: { expand?: boolean }, syntaxErrors = false): LowerResult {
+  return new Compiler(program, syntaxErrors).run(options);
 }
 
 class Compiler {
@@ -103,7 +107,10 @@ class Compiler {
   /** The statement being compiled, for the self-reference message. */
   private currentName: string | undefined;
 
-  constructor(private readonly program: Program) {
+  constructor(
+    private readonly program: Program,
+    private readonly syntaxErrors: boolean,
+  ) {
     for (const s of program.statements) {
       if ((s.kind === 'assign' || s.kind === 'broken') && s.name !== undefined) {
         this.usedLabels.add(s.name);
@@ -133,7 +140,7 @@ class Compiler {
     } catch (e) {
       if (!(e instanceof Abort)) throw e;
     }
-    if (lastAssign === undefined && !this.diagnostics.some((d) => d.severity === 'error')) {
+    if (lastAssign === undefined && !this.syntaxErrors && !this.diagnostics.some((d) => d.severity === 'error')) {
       const first = this.program.statements[0];
       const range = first?.range ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
       this.error(range, 'the program has no assignment, so there is nothing to compute: write at least one, e.g. y = x * 2 (the last assignment is the output)');
@@ -220,7 +227,7 @@ class Compiler {
     switch (e.kind) {
       case 'number':
         if (!Number.isFinite(e.value)) {
-          this.error(e.range, `the number ${describeNumber(e.value)} is not allowed: this literal is too large for a float64 (at most about 1.8e308)`);
+          this.error(e.range, `this number is too large for a float64 (at most about 1.8e308): it would be ${describeNumber(e.value)}, and only finite numbers are allowed`);
           return POISON;
         }
         return { kind: 'const', tensor: Tensor.scalar(e.value), range: e.range };
@@ -252,6 +259,10 @@ class Compiler {
       this.error(e.range, `'${e.name}' is used before it is defined (on line ${laterLine}); move that line above this one`);
       return POISON;
     }
+    if (NON_FINITE_NAMES.has(e.name)) {
+      this.error(e.range, `'${e.name}' is not allowed: every value must be a finite number`);
+      return POISON;
+    }
     if (isFunctionName(e.name)) {
       this.error(e.range, `'${e.name}' is a function; call it with parentheses, e.g. ${e.name}(x)`);
       return POISON;
@@ -265,7 +276,7 @@ class Compiler {
     const base = this.lower(baseExpr);
     const exponent = this.lower(expExpr);
     if (exponent.kind === 'node') {
-      this.error(expExpr.range, `the exponent of ** must be a constant number, but this one depends on a variable ('${this.nodes[exponent.id].label}')`);
+      this.error(expExpr.range, `the exponent of ** must be a constant number, but this one depends on the variable '${this.someName(exponent.id)}'`);
       return POISON;
     }
     if (base.kind === 'poison' || exponent.kind === 'poison') return POISON;
@@ -305,6 +316,20 @@ class Compiler {
     const node: Omit<MutableNode, 'id'> = { op, inputs, label: this.nextLabel(op), shape: inferred.shape, range };
     if (attrs?.exponent !== undefined) node.exponent = attrs.exponent;
     return { kind: 'node', id: this.addNode(node), range };
+  }
+
+  /** A variable name the node depends on (itself when named), for messages. */
+  private someName(id: number): string {
+    const stack = [id];
+    const seen = new Set<number>();
+    while (stack.length > 0) {
+      const n = this.nodes[stack.pop() as number];
+      if (n.name !== undefined) return n.name;
+      if (seen.has(n.id)) continue;
+      seen.add(n.id);
+      stack.push(...n.inputs);
+    }
+    return this.nodes[id].label;
   }
 
   private shapeOf(v: Value): Shape {
@@ -418,7 +443,7 @@ class Compiler {
       const v = values[i];
       if (v.kind === 'poison') ok = false;
       else if (v.kind === 'node') {
-        this.error(e.elements[i].range, `the values in [ ] must be numbers or constant expressions, but this one depends on '${this.nodes[v.id].label}' (build it with operations instead)`);
+        this.error(e.elements[i].range, `the values in [ ] must be numbers or constant expressions, but this one depends on the variable '${this.someName(v.id)}' (build it with operations instead)`);
         ok = false;
       }
     }

@@ -53,7 +53,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     }
     const lexed = lex(source);
     const parsed = parse(lexed.tokens);
-    const lowered = lowerProgram(parsed.program, options);
+    const lowered = lowerProgram(parsed.program, options, lexed.diagnostics.length + parsed.diagnostics.length > 0);
     const diagnostics = [...lexed.diagnostics, ...parsed.diagnostics, ...lowered.diagnostics].sort(byPosition);
     return { ...lowered, diagnostics };
   } catch (e) {

@@ -106,7 +106,7 @@ class Parser {
     if (t.kind === ')' || t.kind === ']') return `'${t.text}' has no matching opening bracket`;
     if (t.kind === '=') return `unexpected '=': write one assignment per line (and == does not exist)`;
     if (t.kind === '(' || t.kind === '[' || t.kind === 'number' || t.kind === 'ident') {
-      return `unexpected ${describe(t)}: is an operator missing? (write * to multiply, e.g. 2 * x)`;
+      return `found ${describe(t)} after a complete expression: is an operator missing? (write * to multiply, e.g. 2 * x)`;
     }
     return `unexpected ${describe(t)}: a statement ends here (write one statement per line)`;
   }
@@ -311,7 +311,11 @@ class Parser {
       const sep = this.peek();
       if (sep.kind === ',') {
         this.next();
-        if (this.peek().kind === closer) break;
+        const after = this.peek();
+        if (after.kind === closer) break;
+        if (after.kind === 'newline' || after.kind === 'eof') {
+          throw new ParseError(`'${open.text}' is never closed: add '${CLOSER[open.kind]}'`, open.range);
+        }
         continue;
       }
       break;
