@@ -69,6 +69,8 @@ export interface TrainResult {
   params: NetParams;
   inputSize: number;
   outputSize: number;
+  /** Which kernels ran: 'wasm-simd' or 'typescript'. */
+  backend: string;
 }
 
 /** Fills missing options with the book's defaults and checks ranges; throws a readable Error. */
@@ -187,5 +189,6 @@ export async function train(data: TrainTestData, partial: Partial<TrainOptions>,
     params: net.params(),
     inputSize: tr.features,
     outputSize: tr.classes,
+    backend: net.backend,
   };
 }

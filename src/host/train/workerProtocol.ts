@@ -1,0 +1,51 @@
+/**
+ * Messages between the extension host and the training worker (dist/worker.js in the Node host,
+ * dist/web/worker.js in the web host). Both ends are our own code, so these are plain types; the
+ * host still checks `type` before acting. No `vscode` import: the worker bundles this too.
+ */
+import type { EpochReport, TrainOptions } from '../../engine/train/trainer';
+import type { MnistFileKey } from '../../engine/train/dataset';
+import type { NetParams } from '../../engine/train/net';
+import type { GradCheckReport } from '../../engine/train/gradcheckReport';
+
+export type DataSource =
+  | { kind: 'spiral'; seed: number }
+  /** The raw (maybe gzip-compressed) bytes of the four idx files, read by the host. */
+  | { kind: 'mnist'; label: string; files: Record<MnistFileKey, { bytes: Uint8Array; name: string }> };
+
+export type HostToWorker =
+  | { type: 'train'; id: number; options: Partial<TrainOptions>; data: DataSource }
+  | { type: 'cancel'; id: number }
+  | { type: 'gradcheck'; id: number; source: string; fileName: string };
+
+/** A trained net, enough to rebuild a graph of it for a small batch. */
+export interface TrainedNet {
+  params: NetParams;
+  inputSize: number;
+  hidden: number;
+  outputSize: number;
+  /** Candidate test samples (raw values; the net sees raw / divisor) for the "open as graph" document. */
+  samples: { raw: number[][]; labels: number[]; divisor: number };
+}
+
+export interface TrainSummary {
+  dataName: string;
+  trainCount: number;
+  testCount: number;
+  iterations: number;
+  cancelled: boolean;
+  trainAcc: number;
+  testAcc: number;
+  ms: number;
+  backend: string;
+}
+
+export type WorkerToHost =
+  | { type: 'dataLoaded'; id: number; dataName: string; trainCount: number; testCount: number; features: number; classes: number; options: TrainOptions; loadMs: number }
+  /** Losses since the last message, for iterations firstIteration, firstIteration + 1, … */
+  | { type: 'losses'; id: number; firstIteration: number; losses: number[] }
+  | { type: 'epoch'; id: number; report: EpochReport }
+  | { type: 'trainDone'; id: number; summary: TrainSummary; net: TrainedNet }
+  | { type: 'gradcheckProgress'; id: number; done: number; total: number }
+  | { type: 'gradcheckDone'; id: number; report: GradCheckReport }
+  | { type: 'error'; id: number; message: string };
