@@ -104,6 +104,8 @@ export class Stepper {
   private readonly records: StepRecord[] = [];
   private readonly layers = new Map<number, Layer>();
   private readonly values: (Tensor | undefined)[];
+  /** Full gradient sums of leaves with several consumers, kept once complete (one per leaf). */
+  private readonly leafGrads = new Map<number, Tensor>();
   /** Per node: consumers as (consumer id, argument index), in consumer-id order. */
   private readonly consumers: { consumer: number; index: number }[][];
   /** Forward step of each node (−1 for leaves). */
@@ -319,24 +321,24 @@ export class Stepper {
   private contributions(nodeId: number, cursor: number): Contribution[] {
     const out: Contribution[] = [];
     if (cursor <= this.forwardSteps) return out;
-    if (nodeId === this.graph.output) {
-      const s = this.stepOfNode(nodeId, 'backward');
-      // The output is seeded with ones when its own backward step runs (a leaf output has no step).
-      if (s >= 0 && s < cursor) out.push({ step: s, grad: ops.map(this.valueOrThrow(nodeId), () => 1) });
-    }
-    // Consumers have larger ids, so their backward steps come earlier; walk from the largest id.
+    // Consumers have larger ids, so their backward steps come earlier: walking them from the
+    // largest id gives step order.
     const cons = this.consumers[nodeId];
     for (let k = cons.length - 1; k >= 0; k--) {
       const { consumer, index } = cons[k];
       const s = this.stepOfNode(consumer, 'backward');
-      if (s >= cursor) continue;
+      if (s >= cursor) break;
       const r = this.records[s];
       if (r?.phase === 'backward') {
         const g = r.grads[index];
         if (g) out.push({ step: s, grad: g });
       }
     }
-    out.sort((a, b) => a.step - b.step);
+    if (nodeId === this.graph.output) {
+      const s = this.stepOfNode(nodeId, 'backward');
+      // The output is seeded with ones when its own backward step runs, after all its consumers.
+      if (s >= 0 && s < cursor) out.push({ step: s, grad: ops.map(this.valueOrThrow(nodeId), () => 1) });
+    }
     return out;
   }
 
@@ -347,7 +349,16 @@ export class Stepper {
       const r = this.records[own];
       if (r.phase === 'backward') return r.dout ?? undefined;
     }
-    return sumContributions(this.contributions(nodeId, cursor));
+    // A leaf's sum is complete once its first consumer (the last to run backward) has run: keep it.
+    const cons = this.consumers[nodeId];
+    const complete = own < 0 && cons.length > 1 && this.stepOfNode(cons[0].consumer, 'backward') < cursor;
+    if (complete) {
+      const cached = this.leafGrads.get(nodeId);
+      if (cached) return cached;
+    }
+    const sum = sumContributions(this.contributions(nodeId, cursor));
+    if (complete && sum) this.leafGrads.set(nodeId, sum);
+    return sum;
   }
 
   private valueOrThrow(nodeId: number): Tensor {
