@@ -54,7 +54,7 @@ export class ExamplesProvider implements vscode.TreeDataProvider<ExampleItem> {
     }
     const ex = item.example;
     const ti = new vscode.TreeItem(localized(ex.title, lang), vscode.TreeItemCollapsibleState.None);
-    ti.description = ex.file;
+    ti.description = ex.section ? `${ex.section} · ${ex.file}` : ex.file;
     ti.tooltip = ex.description ? `${localized(ex.description, lang)}\n\n${ex.file}` : ex.file;
     ti.iconPath = new vscode.ThemeIcon('type-hierarchy');
     ti.contextValue = 'example';
@@ -85,7 +85,7 @@ export class ExamplesProvider implements vscode.TreeDataProvider<ExampleItem> {
       const t = localized(s.title, lang);
       items.push({ label: t === s.section ? t : `${s.section} ${t}`, kind: vscode.QuickPickItemKind.Separator });
       for (const e of s.examples) {
-        items.push({ label: localized(e.title, lang), description: e.file, detail: e.description ? localized(e.description, lang) : undefined, file: e.file });
+        items.push({ label: localized(e.title, lang), description: e.section ? `${e.section} · ${e.file}` : e.file, detail: e.description ? localized(e.description, lang) : undefined, file: e.file });
       }
     }
     if (items.length === 0) {

@@ -75,6 +75,23 @@ export function compareSections(a: string, b: string): number {
   return 0;
 }
 
+/** Chapter 5's section titles, used when index.json does not name its sections. */
+export const CHAPTER5_SECTIONS: Record<string, Bilingual> = {
+  '5.1': { en: 'Computational graphs', ko: '계산 그래프' },
+  '5.2': { en: 'The chain rule', ko: '연쇄법칙' },
+  '5.3': { en: 'Backpropagation', ko: '역전파' },
+  '5.4': { en: 'Simple layers', ko: '단순한 계층 구현하기' },
+  '5.5': { en: 'Activation function layers', ko: '활성화 함수 계층 구현하기' },
+  '5.6': { en: 'Affine and Softmax layers', ko: 'Affine/Softmax 계층 구현하기' },
+  '5.7': { en: 'Implementing backpropagation', ko: '오차역전파법 구현하기' },
+};
+
+/** The group an example belongs to: its section cut to two levels ("5.4.1" → "5.4"). */
+export function groupOf(section: string): string {
+  const parts = section.split('.');
+  return parts.length > 2 ? parts.slice(0, 2).join('.') : section;
+}
+
 /** Parses index.json (any of the accepted shapes) into sections in book order. */
 export function parseExamplesIndex(json: Json): ExampleSection[] {
   const root = rec(json);
@@ -116,16 +133,17 @@ export function parseExamplesIndex(json: Json): ExampleSection[] {
   for (const e of entries) {
     if (seen.has(e.file)) continue;
     seen.add(e.file);
-    const list2 = bySection.get(e.section) ?? [];
+    const group = sectionTitles.has(e.section) ? e.section : groupOf(e.section);
+    const list2 = bySection.get(group) ?? [];
     list2.push(e);
-    bySection.set(e.section, list2);
+    bySection.set(group, list2);
   }
   return [...bySection.entries()]
     .sort(([a], [b]) => compareSections(a, b))
     .map(([section, examples]) => ({
       section,
-      title: sectionTitles.get(section) ?? { en: section, ko: section },
-      examples,
+      title: sectionTitles.get(section) ?? CHAPTER5_SECTIONS[section] ?? { en: section, ko: section },
+      examples: [...examples].sort((a, b) => compareSections(a.section, b.section)),
     }));
 }
 

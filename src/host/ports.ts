@@ -32,6 +32,14 @@ export interface StepperPort {
   gradAt(nodeId: number): Tensor | undefined;
   /** Gradient flowing along the edge into argument `argIndex` of `consumerId`, once its backward step ran. */
   edgeGradAt(consumerId: number, argIndex: number): Tensor | null | undefined;
+  /**
+   * What became visible or vanished between two cursors (only what the steps in between touch),
+   * read at `to`. Optional: the session computes it from the other methods when missing.
+   */
+  delta?(from: number, to: number): {
+    nodes: { id: number; value?: Tensor | null; grad?: Tensor | null }[];
+    edges: { to: number; index: number; grad: Tensor | null }[];
+  };
   /** The step index at which an op node runs in a phase, or -1 (leaves). */
   stepOfNode(nodeId: number, phase: 'forward' | 'backward'): number;
 }

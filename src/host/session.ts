@@ -265,6 +265,22 @@ export class GraphSession {
   deltasBetween(a: number, b: number): StepDeltas {
     const g = this.graph;
     if (!g) return { nodes: [], edges: [] };
+    if (this.stepper?.delta && this.stepper.cursor === b) {
+      try {
+        const d = this.stepper.delta(a, b);
+        return {
+          nodes: d.nodes.map((n) => {
+            const out: NodeDelta = { id: n.id };
+            if (n.value !== undefined) out.value = tensorData(n.value);
+            if (n.grad !== undefined) out.grad = tensorData(n.grad);
+            return out;
+          }),
+          edges: d.edges.map((e) => ({ to: e.to, index: e.index, grad: tensorData(e.grad) })),
+        };
+      } catch {
+        // fall through to the generic computation
+      }
+    }
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
     const forwardSteps = this.forwardSteps;
@@ -285,8 +301,7 @@ export class GraphSession {
         });
       }
     }
-    // The output's seed gradient (ones) may appear when backward starts, before its step has run.
-    if (lo <= forwardSteps && hi >= forwardSteps) grads.add(g.output);
+    // (The output's seed gradient appears with its own backward step, so it is covered above.)
     const ids = [...new Set([...values, ...grads])].sort((x, y) => x - y);
     const nodes = ids.map((id) => {
       const d: NodeDelta = { id };
