@@ -55,6 +55,10 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     const parsed = parse(lexed.tokens);
     const lowered = lowerProgram(parsed.program, options, lexed.diagnostics.length + parsed.diagnostics.length > 0);
     const diagnostics = [...lexed.diagnostics, ...parsed.diagnostics, ...lowered.diagnostics].sort(byPosition);
+    if (diagnostics.some((d) => d.severity === 'error')) {
+      const { graph: _unused, ...rest } = lowered;
+      return { ...rest, diagnostics };
+    }
     return { ...lowered, diagnostics };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -103,7 +103,8 @@ export function lex(source: string): LexResult {
     const c = source[i];
     if (c === '\n' || c === '\r') {
       const len = c === '\r' && source[i + 1] === '\n' ? 2 : 1;
-      push('newline', i, i + 1);
+      // Zero-width, so an error "at the end of the line" stays inside the line.
+      push('newline', i, i);
       i += len;
       line++;
       lineStart = i;

@@ -286,8 +286,11 @@ class Parser {
       case ']':
         return this.failAt(t, `'${t.text}' has no matching opening bracket`);
       case 'newline':
-      case 'eof':
+      case 'eof': {
+        const open = this.open[this.open.length - 1];
+        if (open !== undefined) throw new ParseError(`'${open.text}' is never closed: add '${CLOSER[open.kind]}'`, open.range);
         return this.failAt(t, `the expression is incomplete: expected a value at ${describe(t)}`);
+      }
       case '=':
         return this.failAt(t, `unexpected '=' inside an expression (there is no == in this language)`);
       default:
