@@ -13,6 +13,7 @@ import { NodesTreeProvider, type NodeItem } from './host/nodesTree';
 import { PANEL_VIEW_TYPE, StepperPanel, parsePersistedState } from './host/panel';
 import type { GraphSession } from './host/session';
 import { StatusBar } from './host/statusBar';
+import { registerTrainingCommands } from './host/train/commands';
 
 export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const controller = new SessionController(createEngine());
@@ -90,11 +91,15 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     }),
   );
 
+  // Gradient Check and Train Two-Layer Net (the training helper's commands and panel).
+  const training = registerTrainingCommands(context);
+
   const api: BackpropStepperApi = {
     session: () => controller.current?.snapshot(),
     panelOpen: () => panel.isOpen,
   };
-  return api;
+  // The training status is an optional test hook of the API.
+  return Object.assign(api, { trainingStatus: () => training.trainingStatus() });
 }
 
 export function deactivate(): void {
