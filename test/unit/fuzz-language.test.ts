@@ -80,12 +80,13 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 function mutate(source: string, m: Mutation): string {
-  if (m.kind === 'insert' || m.kind === 'delete' || m.kind === 'replace') {
+  if ('text' in m) {
     const at = m.at % (source.length + 1);
     if (m.kind === 'insert') return source.slice(0, at) + m.text + source.slice(at);
     if (m.kind === 'delete') return source.slice(0, at) + source.slice(at + 1 + (m.text.length % 4));
     return source.slice(0, at) + m.text + source.slice(at + m.text.length);
   }
+  if (!('other' in m)) return source;
   const lines = source.split('\n');
   const i = m.at % lines.length;
   const j = m.other % lines.length;
