@@ -21,6 +21,10 @@ const builds = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads'], define: { 'process.env.BACKPROP_WEB': '"1"' } },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
+  // Training / gradient check: the worker (Node host: worker_threads; web host: a Web Worker) and its panel.
+  { entryPoints: ['src/host/train/worker.node.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['src/host/train/worker.web.ts'], outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife' },
+  { entryPoints: ['webview/train/main.ts'], outfile: 'dist/webview/train.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 
 // The SIMD kernels (WAT → wasm, embedded as base64) must exist before esbuild bundles them.
