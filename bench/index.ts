@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: the engine against its peers, in one process, interleaved turns.
+ *
+ *   1. two-layer-net step (784-50-10, batch 100, forward + backward): engine (wasm SIMD, and the
+ *      TypeScript reference as an extra row), TensorFlow.js cpu and wasm, numpy (child process,
+ *      driven turn by turn) — medians and ratios engine/peer;
+ *   2. the book's gradient check (784-50-10, batch 3, 39,760 parameters): numerical vs backprop;
+ *   3. 10,000 training iterations (batch 100, lr 0.1) on MNIST-shaped synthetic data;
+ *   4. bundle sizes and activation time;
+ *   5. a generated 2,000-node graph: step + delta time and trace memory.
+ * Writes bench/results.json. `--quick` runs fewer turns (for trying things out, not for reports).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { TwoLayerNet } from '../src/engine/net/twoLayerNet';
+import { wasmKernelsAvailable } from '../src/engine/kernels/index';
+import { measureBundles } from './bundle';
+import { benchGraph2000, type Graph2000Result } from './graph2000';
+import { NumpyPeer, type NumpyInfo } from './numpyPeer';
+import { fmt, interleave, median, nowUs, table, timeSteps, type Contender } from './stats';
+import { syntheticMnist } from './synthetic';
+import { initTfjs, tfjsContender } from './tfjsPeer';
+
+const quick = process.argv.includes('--quick');
+const root = join(__dirname, '..');
+const I = 784, H = 50, O = 10, N = 100;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function log(s = ''): void {
+  process.stdout.write(s + '\n');
+}
+
+function ratio(a: number | null, b: number | null): string {
+  return a !== null && b !== null && b > 0 ? (a / b).toFixed(3) : '—';
+}
+
+async function main(): Promise<void> {
+  const started = nowUs();
+  const results: Record<string, unknown> = {};
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  results.machine = { cpu, cores: cpus().length, node: process.version, date: new Date().toISOString() };
+  log(`Backprop Stepper bench — ${cpu}, ${cpus().length} cores, Node ${process.version}${quick ? ' (QUICK: not for reports)' : ''}`);
+  if (!wasmKernelsAvailable()) log('WARNING: WebAssembly SIMD unavailable — the engine runs on the TypeScript path.');
+
+  const numpy = NumpyPeer.start(__dirname);
+  let numpyInfo: NumpyInfo | null = null;
+  if (numpy.peer) {
+    numpyInfo = await numpy.peer.request<NumpyInfo>({ cmd: 'info' });
+    log(`numpy ${numpyInfo.numpy} (python ${numpyInfo.python}, BLAS ${numpyInfo.blas ?? '?'}, threads=${numpyInfo.threads})`);
+  } else {
+    log(`numpy: not available (${numpy.reason}) — its rows are null`);
+  }
+
+  try {
+    // ---- 1. two-layer-net step ------------------------------------------------------------
+    const data = syntheticMnist(N, 1);
+    const x = Float64Array.from(data.x);
+    const labels = Array.from(data.labels);
+    const wasmNet = new TwoLayerNet(I, H, O, { seed: 0, maxBatch: N, backend: 'wasm' });
+    const tsNet = new TwoLayerNet(I, H, O, { seed: 0, maxBatch: N, backend: 'typescript' });
+    // Inputs resident in each net's own buffer, as the tfjs tensors and the numpy array are.
+    wasmNet.inputView().set(x);
+    tsNet.inputView().set(x);
+    const wasmIn = wasmNet.inputView(), tsIn = tsNet.inputView();
+    const lw = wasmNet.gradient(wasmIn, labels, N), lt = tsNet.gradient(tsIn, labels, N);
+    if (lw !== lt) throw new Error(`wasm and TypeScript paths disagree on the loss: ${lw} vs ${lt}`);
+    const tf = await initTfjs();
+    log(`TensorFlow.js ${tf.version} (wasm backend: SIMD ${tf.wasmSimd ? 'on' : 'off'}, threads ${tf.wasmThreads ? 'on' : 'off'})`);
+    const contenders: Contender[] = [
+      { name: 'engine (wasm SIMD, float64)', run: (r) => timeSteps(r, () => wasmNet.gradient(wasmIn, labels, N)) },
+      { name: 'engine (TypeScript reference, float64)', run: (r) => timeSteps(r, () => tsNet.gradient(tsIn, labels, N)) },
+      await tfjsContender('cpu', 'TensorFlow.js cpu (float32)', x, labels, [I, H, O]),
+      await tfjsContender('wasm', 'TensorFlow.js wasm (float32)', x, labels, [I, H, O]),
+    ];
+    const np = numpy.peer;
+    if (np) {
+      contenders.push({ name: `numpy ${numpyInfo?.numpy ?? ''} + ${numpyInfo?.blas ?? 'BLAS'}, 1 thread (float64)`, run: async (r) => (await np.request<{ us: number[] }>({ cmd: 'step', reps: r })).us });
+    }
+    // Warm-up: JIT tiers, caches, tfjs kernels.
+    await interleave(contenders, quick ? 2 : 4, 10);
+    const rounds = quick ? 6 : 30, reps = 5;
+    const samples = await interleave(contenders, rounds, reps);
+    const med = new Map([...samples].map(([k, v]) => [k, median(v)]));
+    const engineUs = med.get(contenders[0].name) ?? null;
+    const get = (i: number): number | null => (contenders[i] ? (med.get(contenders[i].name) ?? null) : null);
+    const [tsUs, cpuUs, tfWasmUs, numpyUs] = [get(1), get(2), get(3), np ? get(4) : null];
+    log('');
+    log(`## Two-layer-net step: 784-50-10, batch 100, forward + backward (loss and the 4 parameter gradients)`);
+    log(`${rounds} interleaved rounds × ${reps} steps = ${rounds * reps} timed steps per row (after ${quick ? 2 : 4}×10 warm-up); medians`);
+    log(table(
+      ['implementation', 'median µs', 'p10 µs', 'p90 µs', 'engine / this'],
+      contenders.map((c) => {
+        const s = samples.get(c.name) ?? [];
+        const sorted = [...s].sort((a, b) => a - b);
+        return [c.name, fmt(med.get(c.name)), fmt(sorted[Math.floor(0.1 * (sorted.length - 1))]), fmt(sorted[Math.floor(0.9 * (sorted.length - 1))]), ratio(engineUs, med.get(c.name) ?? null)];
+      }),
+    ));
+    const flops = 2 * N * H * I * 2 + 2 * N * O * H * 3; // x·W1, xᵀ·dA1; three products in layer 2
+    log(`engine: ${fmt(flops / 1e6, 2)} MFLOP per step (no dx for the first layer, like tf.variableGrads) → ${fmt(engineUs ? flops / engineUs / 1e3 : null, 1)} GFLOP/s`);
+    log(`targets (issue 6): engine/tfjs-wasm ≤ 0.5 → ${ratio(engineUs, tfWasmUs)}; engine/tfjs-cpu ≤ 0.15 → ${ratio(engineUs, cpuUs)}`);
+    results.twoLayerNet = {
+      engineUs, tfjsWasmUs: tfWasmUs, tfjsCpuUs: cpuUs, numpyUs, engineTypeScriptUs: tsUs,
+      runsPerRow: rounds * reps, rounds, stepsPerTurn: reps,
+      ratios: { engineOverTfjsWasm: engineUs && tfWasmUs ? engineUs / tfWasmUs : null, engineOverTfjsCpu: engineUs && cpuUs ? engineUs / cpuUs : null, engineOverNumpy: engineUs && numpyUs ? engineUs / numpyUs : null },
+      tfjs: tf, numpy: numpyInfo,
+    };
+
+    // ---- 2. gradient check ------------------------------------------------------------------
+    log('');
+    log('## Gradient check (the book\'s): 784-50-10, batch 3 → 39,760 parameters, central difference h = 1e-4');
+    const g = syntheticMnist(3, 2);
+    const gx = Float64Array.from(g.x), gt = Array.from(g.labels);
+    const gnet = new TwoLayerNet(I, H, O, { seed: 0, maxBatch: 3 });
+    for (let i = 0; i < 50; i++) gnet.gradient(gx, gt, 3);
+    const bpReps = 500;
+    const b0 = nowUs();
+    for (let i = 0; i < bpReps; i++) gnet.gradient(gx, gt, 3);
+    const backpropMs = (nowUs() - b0) / 1000 / bpReps;
+    const n0 = nowUs();
+    const num = gnet.numericalGradient(gx, gt, 3, 1e-4);
+    const numericalMs = (nowUs() - n0) / 1000;
+    let maxAbsDiff = 0;
+    for (const key of ['W1', 'b1', 'W2', 'b2'] as const) {
+      for (let i = 0; i < num[key].length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(num[key][i] - gnet.grads[key][i]));
+    }
+    const npCheck = np ? await np.request<{ numericalMs: number; backpropMs: number; maxAbsDiff: number; params: number }>({ cmd: 'gradcheck' }) : null;
+    log(table(
+      ['implementation', 'numerical ms', 'backprop ms', 'numerical/backprop', 'max |diff|'],
+      [
+        ['engine (wasm SIMD)', fmt(numericalMs, 0), fmt(backpropMs, 4), fmt(numericalMs / backpropMs, 0), maxAbsDiff.toExponential(2)],
+        ...(npCheck ? [[`numpy (${npCheck.params} params)`, fmt(npCheck.numericalMs, 0), fmt(npCheck.backpropMs, 4), fmt(npCheck.numericalMs / npCheck.backpropMs, 0), npCheck.maxAbsDiff.toExponential(2)]] : []),
+      ],
+    ));
+    if (npCheck) log(`engine/numpy: numerical ${ratio(numericalMs, npCheck.numericalMs)}, backprop ${ratio(backpropMs, npCheck.backpropMs)}`);
+    results.gradientCheck = { params: 39760, h: 1e-4, batch: 3, numericalMs, backpropMs, maxAbsDiff, numpy: npCheck };
+
+    // ---- 3. training ---------------------------------------------------------------------
+    log('');
+    const iters = quick ? 1000 : 10000;
+    log(`## Training: ${iters.toLocaleString('en-US')} iterations, batch 100, lr 0.1, 784-50-10, synthetic MNIST-shaped data (10,000 rows)`);
+    const train = syntheticMnist(10000, 3);
+    const tnet = new TwoLayerNet(I, H, O, { seed: 0, maxBatch: N });
+    const batchIdx = new Int32Array(N);
+    let s = 12345;
+    const t0 = nowUs();
+    let lastLoss = 0;
+    for (let it = 0; it < iters; it++) {
+      for (let r = 0; r < N; r++) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        batchIdx[r] = s % train.rows;
+      }
+      lastLoss = tnet.gradientOfRows(train.x, train.labels, batchIdx);
+      tnet.sgdStep(0.1);
+    }
+    const trainMs = (nowUs() - t0) / 1000;
+    const trainAcc = tnet.accuracy(train.x.subarray(0, 2000 * I), train.labels, 2000);
+    const npTrain = np ? await np.request<{ ms: number; lastLoss: number; trainAcc: number }>({ cmd: 'train', iters }) : null;
+    log(table(
+      ['implementation', 'total ms', 'µs / iteration', 'last loss', 'acc (2,000 train rows)'],
+      [
+        ['engine (wasm SIMD)', fmt(trainMs), fmt((trainMs * 1000) / iters), lastLoss.toFixed(4), trainAcc.toFixed(3)],
+        ...(npTrain ? [['numpy', fmt(npTrain.ms), fmt((npTrain.ms * 1000) / iters), npTrain.lastLoss.toFixed(4), npTrain.trainAcc.toFixed(3)]] : []),
+      ],
+    ));
+    if (npTrain) log(`engine/numpy: ${ratio(trainMs, npTrain.ms)}`);
+    log('(each iteration: gather 100 random rows into the input buffer, forward + backward, SGD update; no per-epoch accuracy inside the timing)');
+    results.training = { iters, batch: N, learningRate: 0.1, engineMs: trainMs, engineLastLoss: lastLoss, engineTrainAcc: trainAcc, numpy: npTrain };
+  } finally {
+    await numpy.peer?.close();
+  }
+
+  // ---- 4. bundle sizes and activation ----------------------------------------------------
+  log('');
+  log('## Bundles (production build: `node scripts/build.mjs --production`) and activation');
+  const bundles = await measureBundles(root);
+  log(table(
+    ['file', 'bytes', 'gzip', 'chart/layout libs', 'own'],
+    bundles.rows.map((r) => [r.file, fmt(r.bytes), fmt(r.gzipBytes), fmt(r.libBytes), fmt(r.ownBytes)]),
+  ));
+  log(`own bundle (extension + webview, without chart/layout libraries): ${fmt(bundles.ownTotal)} bytes = ${fmt(bundles.ownTotal !== null ? bundles.ownTotal / 1024 : null, 1)} KiB (issue 6: < 400 KB)`);
+  log(bundles.note);
+  const activations: { loadMs: number; activateMs: number; ok: boolean; error?: string }[] = [];
+  for (let i = 0; i < (quick ? 3 : 11); i++) {
+    try {
+      const out = execFileSync(process.execPath, [join(__dirname, 'activation.mjs'), join(root, 'dist/extension.js')], { cwd: root, encoding: 'utf8' });
+      activations.push(JSON.parse(out.trim().split('\n').pop() ?? '{}'));
+    } catch (e) {
+      activations.push({ loadMs: NaN, activateMs: NaN, ok: false, error: String(e) });
+    }
+  }
+  const okRuns = activations.filter((a) => a.ok);
+  const loadMs = median(okRuns.map((a) => a.loadMs)), activateMs = median(okRuns.map((a) => a.activateMs));
+  if (okRuns.length) {
+    log(`activation (${okRuns.length} fresh Node processes, median): require(dist/extension.js) ${fmt(loadMs, 1)} ms + activate() ${fmt(activateMs, 1)} ms = ${fmt(loadMs + activateMs, 1)} ms (issue 6: < 50 ms)`);
+    log('method: bench/activation.mjs loads the production bundle in a fresh `node` with `vscode` replaced by a stub module (every API a no-op stand-in), then awaits activate(context); real VS Code adds its own API costs, which this cannot see');
+  } else {
+    log(`activation: not measured (${activations[0]?.error ?? 'no runs'})`);
+  }
+  results.bundle = { ...bundles, ownTotalKiB: bundles.ownTotal !== null ? bundles.ownTotal / 1024 : null };
+  results.activation = okRuns.length ? { method: 'fresh node + stub vscode module (bench/activation.mjs)', runs: okRuns.length, loadMs, activateMs, totalMs: loadMs + activateMs } : { error: activations[0]?.error };
+
+  // ---- 5. 2,000-node graph ----------------------------------------------------------------
+  log('');
+  log('## A generated 2,000-node graph: stepper step + the delta the host posts');
+  let g2: Graph2000Result | { skipped: string };
+  try {
+    g2 = await benchGraph2000(gc);
+    log(`${g2.nodes} nodes, ${g2.totalSteps} steps, compiled in ${fmt(g2.compileMs, 1)} ms`);
+    log(`Step → delta built and serialised (every step of the graph, ${g2.stepUs.count} samples): median ${fmt(g2.stepUs.median, 1)} µs, p90 ${fmt(g2.stepUs.p90, 1)} µs, max ${fmt(g2.stepUs.max, 0)} µs; median delta ${g2.deltaJsonBytes} bytes of JSON`);
+    log(g2.traceMB !== null ? `trace memory (heap used after the whole forward + backward pass, minus before compiling; after GC): ${fmt(g2.traceMB, 2)} MB` : 'trace memory: run with --expose-gc to measure');
+    log('(bounds "Step command → webview updated" without a real VS Code: postMessage and the webview\'s redraw are not included)');
+  } catch (e) {
+    g2 = { skipped: e instanceof Error ? e.message : String(e) };
+    log(`skipped: ${g2.skipped}`);
+  }
+  results.graph2000 = g2;
+
+  writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  log('');
+  log(`wrote bench/results.json — bench took ${fmt((nowUs() - started) / 1e6, 1)} s`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
