@@ -91,8 +91,13 @@ function elementFormatter(values: readonly number[]): (x: number) => string {
     };
   } else {
     const parts = finite.map((v) => positional(v).split('.'));
-    const padLeft = Math.max(0, ...parts.map((p) => p[0].length));
+    let padLeft = Math.max(0, ...parts.map((p) => p[0].length));
     const padRight = Math.max(0, ...parts.map((p) => p[1].length));
+    if (finite.length !== values.length) {
+      // numpy widens the integer part so 'nan' / 'inf' / '-inf' fit the same column width.
+      const negInf = values.some((v) => v === -Infinity) ? 1 : 0;
+      padLeft = Math.max(padLeft, 3 - (padRight + 1), 3 + negInf - (padRight + 1));
+    }
     body = (x) => {
       const [int, frac] = positional(x).split('.');
       return `${int.padStart(padLeft)}.${frac.padEnd(padRight)}`;
