@@ -4,6 +4,7 @@
  */
 import type { NestedArray } from './engine/tensor';
 import type { Phase } from './shared/protocol';
+import type { TrainingStatus } from './shared/trainProtocol';
 
 export interface SessionSnapshot {
   /** The document the graph comes from. */
@@ -28,4 +29,9 @@ export interface BackpropStepperApi {
   session(): SessionSnapshot | undefined;
   /** Whether the stepper panel is open. */
   panelOpen(): boolean;
+  /**
+   * Training and gradient-check state (test hook): iterations and losses received, accuracies per
+   * epoch, and what the training panel's charts have drawn as the webview reported it.
+   */
+  trainingStatus?(): TrainingStatus;
 }

@@ -6,6 +6,8 @@
 import type { EpochReport, TrainOptions } from '../engine/train/trainer';
 import type { GradCheckReport } from '../engine/train/gradcheckReport';
 
+export type { EpochReport, GradCheckReport, TrainOptions };
+
 export const TRAIN_PANEL_VIEW_TYPE = 'backprop.training';
 
 export type RunState = 'loading' | 'running' | 'done' | 'cancelled' | 'error';
@@ -20,6 +22,25 @@ export interface TrainRunInfo {
   /** Set when done/cancelled. */
   result?: { iterations: number; trainAcc: number; testAcc: number; ms: number; backend: string };
   error?: string;
+}
+
+/** What the extension's API exposes about training (see `BackpropStepperApi.trainingStatus`). */
+export interface TrainingStatus {
+  state: 'idle' | TrainRunInfo['state'];
+  runId: number;
+  dataName: string | null;
+  iteration: number;
+  totalIterations: number;
+  lastLoss: number | null;
+  epochs: EpochReport[];
+  result: TrainRunInfo['result'] | null;
+  error: string | null;
+  /** What the panel's charts have drawn for this run, as the webview reported it. */
+  chart: { lossPoints: number; accuracyPoints: number } | null;
+  panelOpen: boolean;
+  /** Where the work runs: 'thread', 'web-worker' or 'in-process'. */
+  worker: string | null;
+  gradientCheck: { state: 'idle' | 'running' | 'done' | 'cancelled' | 'error'; report: GradCheckReport | null; error: string | null };
 }
 
 export type TrainHostToWebview =

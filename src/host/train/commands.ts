@@ -7,32 +7,12 @@
 import * as vscode from 'vscode';
 import type { EpochReport, TrainOptions } from '../../engine/train/trainer';
 import { resolveTrainOptions } from '../../engine/train/trainer';
-import type { GradCheckReport } from '../../engine/train/gradcheckReport';
 import { trainedNetSource } from '../../engine/train/netSource';
-import type { TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../shared/trainProtocol';
+import type { TrainHostToWebview, TrainingStatus, TrainRunInfo, TrainWebviewToHost } from '../../shared/trainProtocol';
 import { folderLabel, readMnistFolder } from './mnistFiles';
 import { TrainPanel } from './trainPanel';
 import { startTrainingWorker, type TrainingWorker } from './workerClient';
 import type { DataSource, TrainedNet, WorkerToHost } from './workerProtocol';
-
-/** What the extension's API exposes about training (see `BackpropStepperApi.trainingStatus`). */
-export interface TrainingStatus {
-  state: 'idle' | TrainRunInfo['state'];
-  runId: number;
-  dataName: string | null;
-  iteration: number;
-  totalIterations: number;
-  lastLoss: number | null;
-  epochs: EpochReport[];
-  result: TrainRunInfo['result'] | null;
-  error: string | null;
-  /** What the panel's charts have drawn for this run, as the webview reported it. */
-  chart: { lossPoints: number; accuracyPoints: number } | null;
-  panelOpen: boolean;
-  /** Where the work runs: 'thread', 'web-worker' or 'in-process'. */
-  worker: string | null;
-  gradientCheck: { state: 'idle' | 'running' | 'done' | 'cancelled' | 'error'; report: GradCheckReport | null; error: string | null };
-}
 
 export interface TrainingApi {
   trainingStatus(): TrainingStatus;
