@@ -39,33 +39,87 @@ class ForwardEvaluator {
     return layer.forward(node.inputs.map((i) => values[i]));
   }
 
-  /** Ids of the nodes whose value depends on `leafId` (in topological order, the leaf excluded). */
-  descendants(leafId: number): number[] {
+  /** What re-running after a change of leaf `leafId` involves. */
+  plan(leafId: number): LeafPlan {
     const hit = new Uint8Array(this.graph.nodes.length);
     hit[leafId] = 1;
-    const out: number[] = [];
+    const downstream: number[] = [];
     for (const node of this.graph.nodes) {
       if (node.id > leafId && node.inputs.some((i) => hit[i])) {
         hit[node.id] = 1;
-        out.push(node.id);
+        downstream.push(node.id);
       }
     }
-    return out;
+    const output = this.graph.output;
+    const end = downstream.indexOf(output);
+    return { leafId, downstream: end < 0 ? [] : downstream.slice(0, end + 1), reachesOutput: output === leafId || end >= 0, affected: hit };
   }
 
-  /** Sum of the output when leaf `leafId` has value `value` (only its descendants are re-run). */
-  outputSumWith(leafId: number, value: Tensor, downstream: readonly number[]): number {
+  /**
+   * Sum of the output when element `index` of leaf `plan.leafId` is `value.data[index]` (the rest
+   * unchanged). Only the leaf's descendants are re-run; a matrix product that uses the leaf once
+   * is updated by the rank-1 change instead of being recomputed, which makes the numerical
+   * gradient of a weight matrix cost O(batch) per element instead of a whole product.
+   */
+  outputSumWith(plan: LeafPlan, value: Tensor, index: number, incremental: boolean): number {
     const output = this.graph.output;
-    if (output === leafId) return sumAll(value);
-    if (!downstream.includes(output)) return sumAll(this.values[output]);
+    if (output === plan.leafId) return sumAll(value);
+    if (!plan.reachesOutput) return sumAll(this.values[output]);
     const scratch = this.values.slice();
-    scratch[leafId] = value;
-    for (const id of downstream) {
-      scratch[id] = this.run(this.graph.nodes[id], scratch);
-      if (id === output) break;
+    scratch[plan.leafId] = value;
+    const change = value.data[index] - this.values[plan.leafId].data[index];
+    for (const id of plan.downstream) {
+      const node = this.graph.nodes[id];
+      // The rank-1 update holds only when the leaf is the one changed input of the product.
+      const arg = node.inputs.indexOf(plan.leafId);
+      const onlyChange = arg >= 0 && node.inputs.every((input, k) => k === arg || !plan.affected[input]);
+      const updated = incremental && onlyChange ? productUpdate(node, this.values, arg, index, change) : undefined;
+      scratch[id] = updated ?? this.run(node, scratch);
     }
     return sumAll(scratch[output]);
   }
+}
+
+interface LeafPlan {
+  leafId: number;
+  /** Descendants of the leaf up to the output, in topological order. */
+  downstream: number[];
+  reachesOutput: boolean;
+  /** 1 for the leaf and every node that depends on it. */
+  affected: Uint8Array;
+}
+
+/**
+ * The output of a `matmul` or `affine` node after adding `change` to element `index` of its input
+ * `arg` (all other inputs as in `values`): its old output plus a rank-1 update. Undefined for
+ * other ops.
+ */
+function productUpdate(node: GraphNode, values: readonly Tensor[], arg: number, index: number, change: number): Tensor | undefined {
+  if (node.op !== 'matmul' && node.op !== 'affine') return undefined;
+  const a = values[node.inputs[0]];
+  const b = values[node.inputs[1]];
+  // Promote like numpy: a vector on the left is one row, on the right one column.
+  const n = a.rank === 2 ? a.shape[0] : 1;
+  const k = a.shape[a.rank - 1];
+  const m = b.rank === 2 ? b.shape[1] : 1;
+  const base = values[node.id];
+  if (base.size !== n * m) return undefined;
+  const out = base.data.slice();
+  if (arg === 0) {
+    // a[r, p] changed: row r of the output moves by change · b[p, :].
+    const r = Math.floor(index / k);
+    const p = index % k;
+    for (let c = 0; c < m; c++) out[r * m + c] += change * b.data[p * m + c];
+  } else if (arg === 1) {
+    // b[p, c] changed: column c of the output moves by change · a[:, p].
+    const p = Math.floor(index / m);
+    const c = index % m;
+    for (let r = 0; r < n; r++) out[r * m + c] += change * a.data[r * k + p];
+  } else {
+    // affine's bias b[c] changed: column c moves by change.
+    for (let r = 0; r < n; r++) out[r * m + index] += change;
+  }
+  return new Tensor(base.shape, out);
 }
 
 /** Every node's value (forward pass only). */
@@ -108,6 +162,11 @@ export interface NumericalGradientOptions {
    * Checked every element, so cancelling is prompt.
    */
   onProgress?: (done: number, total: number) => boolean | void;
+  /**
+   * Update matrix products by the rank-1 change of one element instead of recomputing them
+   * (default true; false re-runs every descendant in full, as the book's code does).
+   */
+  incremental?: boolean;
 }
 
 /** Leaves whose gradient is checked: every non-constant leaf. */
@@ -121,6 +180,7 @@ export function checkedLeaves(graph: Graph): GraphNode[] {
  */
 export function numericalGradients(graph: Graph, options: NumericalGradientOptions = {}): Map<number, Tensor> | undefined {
   const h = options.h ?? NUMERICAL_H;
+  const incremental = options.incremental ?? true;
   const evaluator = new ForwardEvaluator(graph);
   const leaves = checkedLeaves(graph);
   const total = leaves.reduce((n, l) => n + (l.value?.size ?? 0), 0);
@@ -128,7 +188,7 @@ export function numericalGradients(graph: Graph, options: NumericalGradientOptio
   const out = new Map<number, Tensor>();
   for (const leaf of leaves) {
     const base = evaluator.values[leaf.id];
-    const downstream = evaluator.descendants(leaf.id);
+    const plan = evaluator.plan(leaf.id);
     // Perturb a private copy: the graph's own leaf value is shared with the stepper.
     const data = base.data.slice();
     const probe = new Tensor(base.shape, data);
@@ -136,9 +196,9 @@ export function numericalGradients(graph: Graph, options: NumericalGradientOptio
     for (let i = 0; i < data.length; i++) {
       const x = data[i];
       data[i] = x + h;
-      const fPlus = evaluator.outputSumWith(leaf.id, probe, downstream);
+      const fPlus = evaluator.outputSumWith(plan, probe, i, incremental);
       data[i] = x - h;
-      const fMinus = evaluator.outputSumWith(leaf.id, probe, downstream);
+      const fMinus = evaluator.outputSumWith(plan, probe, i, incremental);
       data[i] = x;
       grad[i] = (fPlus - fMinus) / (2 * h);
       done++;

@@ -73,6 +73,36 @@ describe('gradient check', () => {
   });
 });
 
+describe('numerical gradient through matrix products', () => {
+  it('is right when the other operand of a product also depends on the perturbed leaf', () => {
+    const g = new GraphBuilder();
+    const A = g.leaf('A', [[0.5, -1], [2, 0.25]]);
+    const B = g.op('mul', [A, A], { name: 'B' });
+    const C = g.op('matmul', [A, B], { name: 'C' });
+    const x = g.leaf('x', [1, -2]);
+    const b = g.leaf('b', [0.5, 0.5]);
+    const D = g.op('affine', [x, C, b], { name: 'D' });
+    g.op('sum', [D], { name: 'L' });
+    const r = gradientCheck(g.build());
+    assert.deepEqual(r.leaves.map((l) => l.label), ['A', 'x', 'b']);
+    for (const l of r.leaves) assert.ok(l.maxAbsDiff < 1e-7, `${l.label}: ${l.maxAbsDiff}`);
+  });
+
+  it('handles vectors on either side of a product', () => {
+    const g = new GraphBuilder();
+    const v = g.leaf('v', [1, 2, 3]);
+    const M = g.leaf('M', [[1, 0.5], [-1, 2], [0.25, 1]]);
+    const u = g.leaf('u', [0.5, -0.5]);
+    const vm = g.op('matmul', [v, M], { name: 'vm' });
+    const mu = g.op('matmul', [M, u], { name: 'mu' });
+    const s1 = g.op('matmul', [vm, u], { name: 's1' });
+    const s2 = g.op('matmul', [mu, v], { name: 's2' });
+    g.op('mul', [s1, s2], { name: 'L' });
+    const r = gradientCheck(g.build());
+    for (const l of r.leaves) assert.ok(l.maxAbsDiff < 1e-6, `${l.label}: ${l.maxAbsDiff}`);
+  });
+});
+
 describe('expansion', () => {
   it('keeps names, labels and ranges, and leaves graphs without composites alone', () => {
     const g = new GraphBuilder();

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { expandComposites } from '../../src/engine/expand';
 import type { Graph, OpKind } from '../../src/engine/graph';
 import { createLayer } from '../../src/engine/layers';
-import { backprop, evaluate, gradientCheck } from '../../src/engine/numgrad';
+import { backprop, evaluate, gradientCheck, numericalGradients } from '../../src/engine/numgrad';
 import { Stepper } from '../../src/engine/stepper';
 import { inferShape, OP_ARITY, type OpWithInputs } from '../../src/engine/shapes';
 import { Tensor, shapeSize, type Shape } from '../../src/engine/tensor';
@@ -284,6 +284,23 @@ describe('engine properties', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('the incremental numerical gradient (rank-1 product updates) equals the full re-run', () => {
+    fc.assert(
+      fc.property(graphArb, ({ graph }) => {
+        const fast = numericalGradients(graph);
+        const full = numericalGradients(graph, { incremental: false });
+        assert.ok(fast && full);
+        for (const [id, f] of full) {
+          const q = fast.get(id) as Tensor;
+          for (let i = 0; i < f.size; i++) {
+            assert.ok(Math.abs(q.data[i] - f.data[i]) <= 1e-6 * Math.max(1, Math.abs(f.data[i])), `${graph.nodes[id].label}[${i}]: ${q.data[i]} vs ${f.data[i]}`);
+          }
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });
