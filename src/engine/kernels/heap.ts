@@ -30,7 +30,7 @@ export interface HeapKernels {
   softmaxRows(m: number, n: number, x: number, y: number): void;
   /** −Σ_i log(y[i, t_i] + 1e-7) / m, where labels[i] holds the class index t_i as a double. */
   crossEntropy(m: number, n: number, y: number, labels: number): number;
-  /** dx = (y − onehot(t)) / m — Softmax-with-Loss backward with dout = 1. */
+  /** dx = (y − onehot(t)) · (1/m) — Softmax-with-Loss backward with dout = 1 (as the engine's layer rounds it). */
   softmaxLossBackward(m: number, n: number, y: number, labels: number, dx: number): void;
   /** How many rows have their (first) argmax equal to the label. */
   countCorrect(m: number, n: number, scores: number, labels: number): number;

@@ -87,9 +87,11 @@ export class TsHeapKernels implements HeapKernels {
 
   softmaxLossBackward(m: number, n: number, y: number, labels: number, dx: number): void {
     const h = this.heap;
+    // dout / N with dout = 1, then a multiply: the same rounding as the engine's SoftmaxWithLoss layer.
+    const k = 1 / m;
     for (let i = 0; i < m; i++) {
       const t = h[labels + i];
-      for (let j = 0; j < n; j++) h[dx + i * n + j] = (h[y + i * n + j] - (j === t ? 1 : 0)) / m;
+      for (let j = 0; j < n; j++) h[dx + i * n + j] = (h[y + i * n + j] - (j === t ? 1 : 0)) * k;
     }
   }
 

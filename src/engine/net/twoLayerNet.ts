@@ -247,7 +247,7 @@ export class TwoLayerNet {
     this.predictLoaded(m);
     k.softmaxRows(m, O, o.a2, o.y);
     const loss = k.crossEntropy(m, O, o.y, o.t);
-    // SoftmaxWithLoss backward: (y − t) / N.
+    // SoftmaxWithLoss backward: (y − t) / N (as (y − t)·(1/N), exactly like the engine's layer).
     k.softmaxLossBackward(m, O, o.y, o.t, o.da2);
     // Affine2 backward: dW2 = z1ᵀ·dout, db2 = Σ_rows dout, dz1 = dout·W2ᵀ.
     k.gemm(true, false, H, O, m, o.z1, o.da2, o.gW2, false);

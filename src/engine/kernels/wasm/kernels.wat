@@ -336,10 +336,10 @@
         (br $rows)))
     (f64.div (f64.neg (local.get $sum)) (f64.convert_i32_s (local.get $m))))
 
-  ;; dx = (y − onehot(t)) / m.
+  ;; dx = (y − onehot(t)) · (1/m), rounded like the engine's SoftmaxWithLoss layer (dout/N, then ×).
   (func (export "softmaxLossBackward") (param $m i32) (param $n i32) (param $y i32) (param $labels i32) (param $dx i32)
     (local $i i32) (local $j i32) (local $t i32) (local $o i32) (local $mf f64)
-    (local.set $mf (f64.convert_i32_s (local.get $m)))
+    (local.set $mf (f64.div (f64.const 1) (f64.convert_i32_s (local.get $m))))
     (block $done
       (loop $rows
         (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
@@ -350,7 +350,7 @@
             (br_if $cdone (i32.ge_s (local.get $j) (local.get $n)))
             (local.set $o (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))
             (f64.store (i32.add (local.get $dx) (local.get $o))
-              (f64.div
+              (f64.mul
                 (f64.sub (f64.load (i32.add (local.get $y) (local.get $o)))
                          (select (f64.const 1) (f64.const 0) (i32.eq (local.get $j) (local.get $t))))
                 (local.get $mf)))
