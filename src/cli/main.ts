@@ -9,6 +9,7 @@ import { version } from '../../package.json';
 import { gradcheckCommand, runCommand, stepsCommand, type CommandOptions } from './commands';
 import { CliError, type CliIo } from './io';
 import { loadProgram } from './source';
+import { trainCommand } from '../cliTrain';
 
 export const USAGE = `backprop ${version} — step through backpropagation (Deep Learning from Scratch, chapter 5)
 
@@ -16,6 +17,7 @@ Usage:
   backprop run FILE [--json] [--expand]        every named value and its gradient of the output
   backprop steps FILE [--json] [--expand]      the step trace: forward one node at a time, then backward
   backprop gradcheck FILE [--json] [--expand]  numerical gradient vs backprop for every leaf
+  backprop train [--data DIR|spiral] [--iters N] [--json]   train the two-layer net (see backprop train --help)
   backprop --help | --version
 
 Options:
@@ -91,6 +93,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         else gradcheckCommand(io, program, options);
         return 0;
       }
+      case 'train':
+        await trainCommand(rest, io);
+        return 0;
+      // Further subcommands (e.g. `train`, in its own module) are added as cases here.
       default:
         throw usageError(`unknown command '${command}'; the commands are run, steps and gradcheck`);
     }

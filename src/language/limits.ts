@@ -12,6 +12,12 @@ export const MAX_NESTING = 64;
 /** Operators chained in one expression (`a + b + c + …`): bounds the height of the syntax tree. */
 export const MAX_CHAIN = 1_000;
 
+/**
+ * Height of one statement's syntax tree (chains inside parentheses inside chains …). The compiler
+ * walks the tree recursively, so this bounds its stack depth.
+ */
+export const MAX_TREE_HEIGHT = 1_500;
+
 /** Nodes in a compiled graph (after expanding composite layers). */
 export const MAX_NODES = 5_000;
 

@@ -20,7 +20,7 @@ import type { SourceRange } from '../engine/graph';
 import type { BinaryOp, Expr, Program, Statement } from './ast';
 import type { Diagnostic } from './diagnostics';
 import type { Token, TokenKind } from './lexer';
-import { MAX_CHAIN, MAX_NESTING } from './limits';
+import { MAX_CHAIN, MAX_NESTING, MAX_TREE_HEIGHT } from './limits';
 
 /** Thrown inside the parser only; caught at statement level. `silent` when already reported. */
 class ParseError extends Error {
@@ -65,6 +65,8 @@ class Parser {
   private open: Token[] = [];
   private nesting = 0;
   private readonly diagnostics: Diagnostic[] = [];
+  /** Height of every built sub-tree (leaves are 1), to cap the compiler's recursion. */
+  private readonly heights = new WeakMap<Expr, number>();
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -224,7 +226,18 @@ class Parser {
     if (chain > MAX_CHAIN) {
       throw new ParseError(`this expression chains more than ${MAX_CHAIN} operators; split it over several statements`, op.range);
     }
-    return { kind: 'binary', op: op.kind as BinaryOp, left, right, range: { start: left.range.start, end: right.range.end }, opRange: op.range };
+    return this.measured({ kind: 'binary', op: op.kind as BinaryOp, left, right, range: { start: left.range.start, end: right.range.end }, opRange: op.range }, [left, right], op);
+  }
+
+  /** Records a new node's height; an error when the tree gets too tall. */
+  private measured<E extends Expr>(e: E, children: readonly Expr[], at: Token): E {
+    let h = 0;
+    for (const c of children) h = Math.max(h, this.heights.get(c) ?? 1);
+    if (h + 1 > MAX_TREE_HEIGHT) {
+      throw new ParseError(`this expression is too long and deeply nested (more than ${MAX_TREE_HEIGHT} levels of operations); split it over several statements`, at.range);
+    }
+    this.heights.set(e, h + 1);
+    return e;
   }
 
   private parseUnary(): Expr {
@@ -235,7 +248,7 @@ class Parser {
       const operand = this.parseUnary();
       this.leave();
       if (t.kind === '+') return operand;
-      return { kind: 'unary', op: '-', operand, range: { start: t.range.start, end: operand.range.end } };
+      return this.measured({ kind: 'unary', op: '-', operand, range: { start: t.range.start, end: operand.range.end } }, [operand], t);
     }
     return this.parsePower();
   }
@@ -248,7 +261,7 @@ class Parser {
     this.enter(op);
     const exponent = this.parseUnary();
     this.leave();
-    return { kind: 'binary', op: '**', left: base, right: exponent, range: { start: base.range.start, end: exponent.range.end }, opRange: op.range };
+    return this.measured({ kind: 'binary', op: '**', left: base, right: exponent, range: { start: base.range.start, end: exponent.range.end }, opRange: op.range }, [base, exponent], op);
   }
 
   private parsePrimary(): Expr {
@@ -260,7 +273,7 @@ class Parser {
         if (this.peek().kind === '(') {
           const open = this.next();
           const args = this.parseList(open, ')');
-          return { kind: 'call', callee: t.text, calleeRange: t.range, args: args.items, range: { start: t.range.start, end: args.end.range.end } };
+          return this.measured({ kind: 'call', callee: t.text, calleeRange: t.range, args: args.items, range: { start: t.range.start, end: args.end.range.end } }, args.items, t);
         }
         return { kind: 'name', name: t.text, range: t.range };
       }
@@ -278,7 +291,7 @@ class Parser {
         if (list.items.length === 0) {
           throw new ParseError('an empty vector [] has no values; write at least one number', { start: t.range.start, end: list.end.range.end });
         }
-        return { kind: 'array', elements: list.items, range: { start: t.range.start, end: list.end.range.end } };
+        return this.measured({ kind: 'array', elements: list.items, range: { start: t.range.start, end: list.end.range.end } }, list.items, t);
       }
       case 'invalid':
         return this.failAt(t, '');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compile } from '../../src/language/index';
-import { MAX_CHAIN, MAX_NESTING, MAX_NODES, MAX_SOURCE_LENGTH, MAX_TENSOR_SIZE } from '../../src/language/limits';
+import { MAX_CHAIN, MAX_NESTING, MAX_NODES, MAX_SOURCE_LENGTH, MAX_TENSOR_SIZE, MAX_TREE_HEIGHT } from '../../src/language/limits';
 
 /** [source, expected "line:column" of the first error, a fragment of its message]. */
 const ERRORS: [string, string, RegExp][] = [
@@ -142,6 +142,12 @@ describe('language: limits are errors, never crashes', () => {
   it(`operator chains longer than ${MAX_CHAIN}`, () => {
     assert.match(firstError(`x = 1\ny = x${' + x'.repeat(MAX_CHAIN + 10)}`), /chains more than/);
     assert.match(firstError(`x = 1${' * 1'.repeat(40_000)}`), /chains more than/);
+  });
+
+  it(`syntax trees taller than ${MAX_TREE_HEIGHT} (chains inside parentheses inside chains)`, () => {
+    let e = 'x';
+    for (let i = 0; i < 45; i++) e = `(${e})${' * 1'.repeat(900)}`;
+    assert.match(firstError(`x = 2\ny = ${e}`), /too long and deeply nested/);
   });
 
   it(`graphs of more than ${MAX_NODES} nodes`, () => {
