@@ -73,12 +73,17 @@ export interface StepperOptions {
   createLayer?: (node: GraphNode) => Layer;
 }
 
-/** A step's layer threw. The stepper's state is as it was before the call. */
+/**
+ * A step's layer threw. The stepper's state is as it was before the call.
+ * `message` reads "forward step 3 (price): …"; `detail` is the layer's own message alone.
+ */
 export class StepError extends Error {
   constructor(
     message: string,
     readonly nodeId: number,
     readonly step: number,
+    readonly phase: StepPhase,
+    readonly detail: string,
   ) {
     super(message);
     this.name = 'StepError';
@@ -387,7 +392,8 @@ export class Stepper {
       } catch (e) {
         if (s < this.forwardSteps) this.values[id] = undefined;
         const msg = e instanceof Error ? e.message : String(e);
-        throw new StepError(`${s < this.forwardSteps ? 'forward' : 'backward'} step ${s + 1} (${node.label}): ${msg}`, id, s);
+        const phase: StepPhase = s < this.forwardSteps ? 'forward' : 'backward';
+        throw new StepError(`${phase} step ${s + 1} (${node.label}): ${msg}`, id, s, phase, msg);
       }
       this.records.push(rec);
       this.computed = s + 1;
@@ -448,6 +454,11 @@ export function validateGraph(graph: Graph): void {
         throw new Error(`node ${node.label} uses input ${input}, which does not come before it`);
       }
     }
-    if (node.op === 'leaf' && !(node.value instanceof Tensor)) throw new Error(`leaf ${node.label} has no value`);
+    if (node.op === 'leaf') {
+      if (!node.value || !(node.value.data instanceof Float64Array)) throw new Error(`leaf ${node.label} has no value`);
+      if (!sameShape(node.value.shape, node.shape)) {
+        throw new Error(`leaf ${node.label} has a value of shape ${shapeToString(node.value.shape)} but is declared ${shapeToString(node.shape)}`);
+      }
+    }
   });
 }

@@ -240,7 +240,7 @@ describe('stepper', () => {
       },
     });
     s.next();
-    assert.throws(() => s.runBackward(), (e: unknown) => e instanceof StepError && e.nodeId === ids.price && /boom/.test(e.message));
+    assert.throws(() => s.runBackward(), (e: unknown) => e instanceof StepError && e.nodeId === ids.price && e.step === 1 && e.phase === 'forward' && e.detail === 'boom' && e.message === 'forward step 2 (price): boom');
     assert.equal(s.cursor, 1);
     assert.equal(s.valueAt(ids.price), undefined);
     assert.ok(close(s.valueAt(ids.apple_price), 200));
