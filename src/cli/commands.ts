@@ -169,7 +169,8 @@ export function gradcheckCommand(io: CliIo, p: LoadedProgram, options: CommandOp
   const fmtRow = (r: string[]): string => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ');
   const lines = [`gradient check of ${p.graph.nodes[p.graph.output].label} (central difference, h = 1e-4)`, '', fmtRow(header), ...rows.map(fmtRow)];
   if (rows.length === 0) lines.push('(no leaf to check: every leaf is a constant)');
-  const ratio = check.backpropMs > 0 ? ` — backprop is ${(check.numericalMs / check.backpropMs).toFixed(1)}× faster` : '';
+  const r = check.backpropMs > 0 ? check.numericalMs / check.backpropMs : NaN;
+  const ratio = !Number.isFinite(r) ? '' : r >= 1 ? ` — backprop is ${r.toFixed(1)}× faster` : ` — on a graph this small the numerical gradient is ${(1 / r).toFixed(1)}× faster`;
   lines.push('', `numerical gradient: ${formatMs(check.numericalMs)} ms, backprop: ${formatMs(check.backpropMs)} ms${ratio}`);
   io.stdout(`${lines.join('\n')}\n`);
 }
