@@ -118,6 +118,13 @@ describe('fuzz: compile never throws and every diagnostic has a valid range', ()
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (src) => void checkCompile(src)), { numRuns: 2000, seed: 99 });
   });
 
+  it('pathological repetitions: deep nesting, long chains, huge sizes (300 cases)', () => {
+    const fragment = fc.constantFrom('(', ')', '[', ']', '-', '+', 'relu(', '1*', 'x*', '(1)*', '**2', ' + x', '[1,', 'zeros(1e9,', '\n', '# c\n', 'x = ', ',');
+    const piece = fc.tuple(fragment, fc.integer({ min: 1, max: 5000 })).map(([f, n]) => f.repeat(n));
+    const program = fc.array(piece, { minLength: 1, maxLength: 6 }).map((ps) => `x = 1\ny = ${ps.join('')}`);
+    fc.assert(fc.property(program, (src) => void checkCompile(src)), { numRuns: 300, seed: 31337 });
+  });
+
   it('every unmutated example compiles without diagnostics', () => {
     for (const src of EXAMPLES) assert.deepEqual(checkCompile(src).diagnostics, []);
   });
