@@ -16,6 +16,9 @@ import { GraphBuilder } from './engine-helpers';
 
 const OPS = Object.keys(OP_ARITY) as OpWithInputs[];
 
+/** Runs per property; raise it locally to search harder: ENGINE_PROPERTY_RUNS=5000. */
+const RUNS = Number(process.env.ENGINE_PROPERTY_RUNS) || 150;
+
 interface Instr {
   op: number;
   a: number;
@@ -199,7 +202,7 @@ describe('engine properties', () => {
           }
         }
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS },
     );
   });
 
@@ -234,7 +237,7 @@ describe('engine properties', () => {
           if (x.expandedFrom !== undefined) assert.ok(['sigmoid', 'affine'].includes(graph.nodes[x.expandedFrom].op));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: RUNS },
     );
   });
 
@@ -283,7 +286,7 @@ describe('engine properties', () => {
           assert.equal(s.valueAt(f.nodeId), f.output);
         }
       }),
-      { numRuns: 100 },
+      { numRuns: RUNS },
     );
   });
 
@@ -300,7 +303,7 @@ describe('engine properties', () => {
           }
         }
       }),
-      { numRuns: 150 },
+      { numRuns: RUNS },
     );
   });
 });
