@@ -15,6 +15,8 @@ import { PanZoom, type View } from './panZoom';
 import { inlineText, previewText, shapeText, tensorJson } from './tensorFormat';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Above this many nodes, new values appear without the fade-in. */
+const FLASH_LIMIT = 400;
 
 type Attrs = Record<string, string | number>;
 
@@ -130,7 +132,6 @@ export class GraphView {
     this.edgeEls.clear();
     const graph = this.model.graph;
     if (!graph) return;
-    this.svg.setAttribute('viewBox', '');
     this.svg.removeAttribute('viewBox');
     const edgeLayer = svg('g', { class: 'edges' }, this.layer);
     const nodeLayer = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
@@ -161,7 +162,7 @@ export class GraphView {
 
     this.panZoom.setContent(layout.width, layout.height);
     if (keepView && view) this.panZoom.set(view);
-    else this.panZoom.fit();
+    else this.panZoom.initial(firstBox(layout));
     this.selectedId = null;
     this.currentId = null;
     this.focusId = null;
@@ -221,6 +222,8 @@ export class GraphView {
 
   /** Redraws values and gradients that changed in an update; `animate` flashes what is new. */
   update(changes: Changes, animate: boolean): void {
+    // Any animation repaints the whole SVG every frame; on big graphs that costs more than it shows.
+    if (this.nodeEls.size > FLASH_LIMIT) animate = false;
     for (const id of changes.nodes) this.refreshNode(id);
     for (const key of changes.edges) this.refreshEdge(key, animate);
     const out = this.model.graph?.output;
@@ -354,9 +357,21 @@ export class GraphView {
     if (first !== undefined) this.setFocusable(first);
   }
 
+  /** The first view again (after a resize, until the user pans or zooms). */
+  resetView(): void {
+    if (this.layout) this.panZoom.initial(firstBox(this.layout));
+  }
+
   get hasLayout(): boolean {
     return this.layout !== undefined;
   }
+}
+
+/** Left-most node: where a big graph's first view starts. */
+function firstBox(layout: GraphLayout): { x: number; y: number } {
+  let best = { x: Infinity, y: 0 };
+  for (const b of layout.nodes.values()) if (b.x < best.x) best = { x: b.x, y: b.y };
+  return Number.isFinite(best.x) ? best : { x: 0, y: 0 };
 }
 
 function setData(el: Element, name: string, t: TensorData | undefined): void {

@@ -60,6 +60,20 @@ export class PanZoom {
     this.set({ k, x: (vp.width - this.content.width * k) / 2, y: (vp.height - this.content.height * k) / 2 });
   }
 
+  /**
+   * The first view of a graph: the whole graph when it stays readable, else actual size at the
+   * start of the graph (its inputs on the left), so a 2,000-node graph is not a grey smear.
+   */
+  initial(start: { x: number; y: number }): void {
+    const vp = this.viewport();
+    const k = Math.min((vp.width - 32) / this.content.width, (vp.height - 32) / this.content.height);
+    if (k >= 0.45) {
+      this.fit();
+      return;
+    }
+    this.set({ k: 1, x: 24 - Math.max(0, start.x - 80), y: vp.height / 2 - start.y });
+  }
+
   zoomBy(factor: number, at?: { x: number; y: number }): void {
     const vp = this.viewport();
     const cx = at?.x ?? vp.width / 2;

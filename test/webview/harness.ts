@@ -1,0 +1,272 @@
+/**
+ * Runs the built panel (dist/webview/main.js + media/webview.css) in headless Debian chromium,
+ * inside a page with the same strict nonce CSP the extension uses, a fake `acquireVsCodeApi`, and a
+ * fake host that answers the panel's messages from a real `GraphSession` (engine + language).
+ */
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { createEngine } from '../../src/host/engineBinding';
+import { GraphSession, type StepDeltas } from '../../src/host/session';
+import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { type ThemeName, THEMES, themeCss } from './themes';
+
+export const ROOT = resolve(__dirname, '../..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'webview');
+const ORIGIN = 'https://webview.test';
+const CHROMIUM = '/usr/bin/chromium';
+const NONCE = 'bPq2n9Test0nce';
+
+/** Builds dist/webview when it is missing or older than the panel's sources (without wiping dist/). */
+export async function ensureBuilt(): Promise<void> {
+  const out = join(ROOT, 'dist/webview/main.js');
+  const sources = [...listTs(join(ROOT, 'webview')), join(ROOT, 'src/shared/protocol.ts')];
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  if (!existsSync(out) || statSync(out).mtimeMs < newest) {
+    await esbuild.build({
+      entryPoints: [join(ROOT, 'webview/main.ts')],
+      outfile: out,
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+  }
+  mkdirSync(join(ROOT, 'dist/webview'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) {
+    const dest = join(ROOT, 'dist/webview', f);
+    if (!existsSync(dest)) copyFileSync(join(ROOT, 'node_modules/@vscode/codicons/dist', f), dest);
+  }
+}
+
+function listTs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listTs(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** The webview page, as the extension's `panelHtml` writes it, plus the test's theme and fake API. */
+function pageHtml(theme: ThemeName, lang: string, savedState: unknown): string {
+  const src = ORIGIN;
+  const csp = [
+    "default-src 'none'",
+    `img-src ${src} data:`,
+    `style-src ${src} 'nonce-${NONCE}'`,
+    `script-src 'nonce-${NONCE}'`,
+    `font-src ${src}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="${lang}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<link rel="stylesheet" id="vscode-codicon-stylesheet" nonce="${NONCE}" href="${src}/dist/webview/codicon.css">
+<link rel="stylesheet" nonce="${NONCE}" href="${src}/media/webview.css">
+<style nonce="${NONCE}">${themeCss(theme)}</style>
+<script nonce="${NONCE}">
+  window.__posted = [];
+  window.__violations = [];
+  window.__state = ${JSON.stringify(savedState ?? null)};
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+  });
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) { window.__posted.push(m); if (window.__toHost) window.__toHost(m); },
+    getState() { return window.__state; },
+    setState(s) { window.__state = s; },
+  });
+</script>
+<title>Backprop Stepper</title>
+</head>
+<body class="${THEMES[theme].bodyClass}">
+<div id="backprop-root" data-cursor="0" data-total="0" data-phase="forward"></div>
+<script nonce="${NONCE}" src="${src}/dist/webview/main.js"></script>
+</body>
+</html>`;
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+
+export interface PanelPage {
+  page: Page;
+  host: FakeHost;
+  /** Console errors, page errors and failed requests seen so far. */
+  problems: string[];
+  violations(): Promise<string[]>;
+  posted(): Promise<WebviewToHost[]>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  theme?: ThemeName;
+  locale?: string;
+  example?: string;
+  savedState?: unknown;
+  width?: number;
+  height?: number;
+  /** Source text instead of an example file. */
+  source?: string;
+}
+
+/**
+ * Opens the panel on an example: waits for `ready`, then the fake host sends `graph`, exactly as
+ * the extension does.
+ */
+export async function openPanel(browser: Browser, opts: OpenOptions = {}): Promise<PanelPage> {
+  const theme = opts.theme ?? 'light';
+  const locale = opts.locale ?? 'en';
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 620 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/index.html') {
+      await route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(theme, locale, opts.savedState) });
+      return;
+    }
+    const file = join(ROOT, decodeURIComponent(url.pathname));
+    const allowed = file.startsWith(join(ROOT, 'dist/webview')) || file.startsWith(join(ROOT, 'media'));
+    if (!allowed || !existsSync(file)) {
+      await route.fulfill({ status: 404, body: 'not found' });
+      return;
+    }
+    await route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+  });
+
+  const example = opts.example ?? 'buy-apple-orange.backprop';
+  const host = new FakeHost(page, `file:///work/examples/${example}`, example, locale);
+  host.load(opts.source ?? readFileSync(join(ROOT, 'examples', example), 'utf8'));
+  await page.exposeFunction('__toHost', (m: WebviewToHost) => host.receive(m));
+  await page.goto(`${ORIGIN}/index.html`);
+  await page.waitForFunction(() => document.querySelector('#backprop-root')?.getAttribute('data-total') !== '0');
+  return {
+    page,
+    host,
+    problems,
+    violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+    posted: () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted),
+    close: () => context.close(),
+  };
+}
+
+/** Plays the extension's part: a real session, answering `ready`, commands and `goTo` like the host. */
+export class FakeHost {
+  readonly session: GraphSession;
+  /** Every message sent to the panel. */
+  readonly sent: HostToWebview[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly page: Page,
+    uri: string,
+    fileName: string,
+    private readonly locale: string,
+  ) {
+    this.session = new GraphSession(uri, fileName, createEngine());
+  }
+
+  load(source: string): void {
+    const r = this.session.update(source);
+    const err = r.diagnostics.find((d) => d.severity === 'error');
+    if (err) throw new Error(`example does not compile: ${err.message} at ${err.range.start.line}:${err.range.start.column}`);
+  }
+
+  receive(m: WebviewToHost): void {
+    const s = this.session;
+    const f = s.forwardSteps;
+    const c = s.cursor;
+    switch (m.type) {
+      case 'ready':
+        this.sendGraph();
+        break;
+      case 'goTo':
+        this.step(s.goTo(m.step));
+        break;
+      case 'command':
+        switch (m.command) {
+          case 'stepForward':
+            if (c < f) this.step(s.goTo(c + 1));
+            break;
+          case 'stepBackward':
+            if (c >= f) this.step(s.goTo(c + 1));
+            break;
+          case 'nextStep':
+            this.step(s.goTo(c + 1));
+            break;
+          case 'previousStep':
+            this.step(s.goTo(c - 1));
+            break;
+          case 'runForward':
+            this.step(s.goTo(Math.max(c, f)));
+            break;
+          case 'runBackward':
+            this.step(s.goTo(s.totalSteps));
+            break;
+          case 'reset':
+            this.step(s.goTo(0));
+            break;
+          case 'toggleComposite':
+            s.setExpanded(!s.expanded);
+            this.sendGraph();
+            break;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  sendGraph(): void {
+    const graph = this.session.graphInfo();
+    if (!graph) return;
+    const full = this.session.fullState();
+    this.post({ type: 'graph', graph, state: this.session.stepState(), nodes: full.nodes, edges: full.edges, locale: this.locale });
+  }
+
+  private step(d: StepDeltas | undefined): void {
+    if (d) this.post({ type: 'update', state: this.session.stepState(), nodes: d.nodes, edges: d.edges });
+  }
+
+  /** Moves the host's cursor directly (as a palette command would) and sends the update. */
+  goTo(step: number): Promise<void> {
+    this.step(this.session.goTo(step));
+    return this.flushed();
+  }
+
+  post(msg: HostToWebview): void {
+    this.sent.push(msg);
+    // In order, like VS Code's postMessage.
+    this.queue = this.queue.then(() => this.page.evaluate((m) => window.postMessage(m, '*'), msg)).catch(() => undefined);
+  }
+
+  flushed(): Promise<void> {
+    return this.queue;
+  }
+}
