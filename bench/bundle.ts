@@ -1,7 +1,7 @@
 /**
  * Bundle sizes as shipped (the production files in dist/) and how much of each comes from the
- * chart and graph-layout libraries, from an esbuild metafile of the same entry points bundled the
- * same way in memory (minified, es2022).
+ * chart and graph-layout libraries, from an esbuild metafile of the same entry point bundled the
+ * same way in memory (minified, es2022). Entry points are read from scripts/build.mjs.
  */
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -18,6 +18,26 @@ export interface BundleRow {
   /** Bytes of the output that come from the chart/layout libraries (null if not measured). */
   libBytes: number | null;
   ownBytes: number | null;
+  /** Which libraries, with their share of the shipped bytes. */
+  libs: Record<string, number>;
+  note?: string;
+}
+
+interface Entry {
+  entry: string;
+  outfile: string;
+  platform: 'node' | 'browser';
+  format: 'cjs' | 'iife' | 'esm';
+}
+
+/** The builds declared in scripts/build.mjs (entry, outfile, platform, format). */
+function entriesFromBuildScript(root: string): Entry[] {
+  const text = readFileSync(join(root, 'scripts/build.mjs'), 'utf8');
+  const out: Entry[] = [];
+  for (const m of text.matchAll(/\{\s*entryPoints:\s*\['([^']+)'\],\s*outfile:\s*'([^']+)',\s*platform:\s*'(\w+)',\s*format:\s*'(\w+)'/g)) {
+    out.push({ entry: m[1], outfile: m[2], platform: m[3] as Entry['platform'], format: m[4] as Entry['format'] });
+  }
+  return out;
 }
 
 function libOf(input: string): string | undefined {
@@ -25,59 +45,72 @@ function libOf(input: string): string | undefined {
   return m && CHART_LAYOUT_LIBS.includes(m[1]) ? m[1] : undefined;
 }
 
-async function libBytesOf(entry: string, platform: 'node' | 'browser', format: 'cjs' | 'iife'): Promise<{ lib: number; total: number } | null> {
-  if (!existsSync(entry)) return null;
+async function libShare(root: string, e: Entry): Promise<{ libs: Record<string, number>; total: number } | null> {
   try {
     const r = await esbuild.build({
-      entryPoints: [entry], bundle: true, minify: true, write: false, metafile: true, outdir: '/tmp/backprop-bench-meta',
-      platform, format, target: 'es2022', legalComments: 'none', external: ['vscode'], logLevel: 'silent',
+      entryPoints: [join(root, e.entry)], bundle: true, minify: true, write: false, metafile: true, outdir: '/tmp/backprop-bench-meta',
+      platform: e.platform, format: e.format, target: 'es2022', legalComments: 'none', external: ['vscode', 'node:worker_threads'], logLevel: 'silent',
       loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file' },
     });
-    let lib = 0, total = 0;
+    const libs: Record<string, number> = {};
+    let total = 0;
     for (const [out, meta] of Object.entries(r.metafile.outputs)) {
       if (!out.endsWith('.js')) continue;
       for (const [input, info] of Object.entries(meta.inputs)) {
         total += info.bytesInOutput;
-        if (libOf(input)) lib += info.bytesInOutput;
+        const lib = libOf(input);
+        if (lib) libs[lib] = (libs[lib] ?? 0) + info.bytesInOutput;
       }
     }
-    return { lib, total };
+    return { libs, total };
   } catch {
     return null;
   }
 }
 
-export async function measureBundles(root: string): Promise<{ rows: BundleRow[]; ownTotal: number | null; note: string }> {
+/**
+ * The extension as the Node host loads it: dist/extension.js, its worker, and every webview
+ * script and stylesheet. (dist/web/* repeats the same code for the web host; dist/cli.js is the
+ * separate command-line tool.)
+ */
+export async function measureBundles(root: string): Promise<{ rows: BundleRow[]; ownTotal: number | null; ownTotalWithoutIconCss: number | null; note: string }> {
+  const entries = entriesFromBuildScript(root);
   const rows: BundleRow[] = [];
-  const shipped = (rel: string): { bytes: number; gzipBytes: number } | null => {
-    const p = join(root, rel);
-    if (!existsSync(p)) return null;
-    const buf = readFileSync(p);
-    return { bytes: statSync(p).size, gzipBytes: gzipSync(buf).length };
-  };
-  const entries: [string, string, 'node' | 'browser', 'cjs' | 'iife'][] = [['dist/extension.js', 'src/extension.ts', 'node', 'cjs']];
+  const files = ['dist/extension.js', 'dist/worker.js'];
   const webviewDir = join(root, 'dist/webview');
-  const webviewFiles = existsSync(webviewDir) ? readdirSync(webviewDir).filter((f) => f.endsWith('.js') || f.endsWith('.css')) : [];
-  for (const f of webviewFiles) {
-    const src = f.endsWith('.js') ? join('webview', f.replace(/\.js$/, '.ts')) : '';
-    entries.push([`dist/webview/${f}`, src, 'browser', 'iife']);
-  }
+  if (existsSync(webviewDir)) for (const f of readdirSync(webviewDir).sort()) if (/\.(js|css)$/.test(f)) files.push(`dist/webview/${f}`);
   let ownTotal: number | null = 0;
-  for (const [file, src, platform, format] of entries) {
-    const s = shipped(file);
-    if (!s) continue;
-    const split = src ? await libBytesOf(join(root, src), platform, format) : { lib: 0, total: s.bytes };
-    // Scale the metafile's share onto the shipped size (both are minified builds of the same entry).
-    const libBytes = split ? Math.round((split.lib / Math.max(1, split.total)) * s.bytes) : null;
-    const ownBytes = libBytes === null ? null : s.bytes - libBytes;
-    rows.push({ file, ...s, libBytes, ownBytes });
-    ownTotal = ownTotal === null || ownBytes === null ? null : ownTotal + ownBytes;
+  let iconCss = 0;
+  for (const file of files) {
+    const p = join(root, file);
+    if (!existsSync(p)) continue;
+    const buf = readFileSync(p);
+    const bytes = statSync(p).size;
+    const row: BundleRow = { file, bytes, gzipBytes: gzipSync(buf).length, libBytes: 0, ownBytes: bytes, libs: {} };
+    if (file.endsWith('.js')) {
+      const e = entries.find((x) => x.outfile === file);
+      const share = e ? await libShare(root, e) : null;
+      if (share) {
+        // Scale the metafile's share onto the shipped size (both are minified builds of the same entry).
+        for (const [lib, b] of Object.entries(share.libs)) row.libs[lib] = Math.round((b / Math.max(1, share.total)) * bytes);
+        row.libBytes = Object.values(row.libs).reduce((s, b) => s + b, 0);
+        row.ownBytes = bytes - row.libBytes;
+      } else {
+        row.libBytes = null;
+        row.ownBytes = null;
+        row.note = e ? 'metafile build failed' : 'entry not found in scripts/build.mjs';
+      }
+    } else if (file.endsWith('codicon.css')) {
+      iconCss = bytes;
+      row.note = 'VS Code codicon stylesheet (library asset)';
+    }
+    rows.push(row);
+    ownTotal = ownTotal === null || row.ownBytes === null ? null : ownTotal + row.ownBytes;
   }
-  const web = shipped('dist/web/extension.js');
-  if (web) rows.push({ file: 'dist/web/extension.js (web host; same code as dist/extension.js)', ...web, libBytes: null, ownBytes: null });
   return {
     rows,
     ownTotal,
-    note: `"own" = dist/extension.js + dist/webview/*.js/css minus the bytes esbuild's metafile attributes to ${CHART_LAYOUT_LIBS.filter((l) => !['dagre', 'd3', 'cytoscape', 'chart.js'].includes(l)).join(', ')} (and any other chart/layout package); fonts (codicon.ttf) not counted`,
+    ownTotalWithoutIconCss: ownTotal === null ? null : ownTotal - iconCss,
+    note: `"own" = dist/extension.js, dist/worker.js and dist/webview/*.js|css minus the bytes esbuild's metafile attributes to chart/layout packages (${CHART_LAYOUT_LIBS.slice(0, 4).join(', ')}, …); the codicon.ttf font and the web-host copies (dist/web/*) and the CLI are not counted`,
   };
 }
