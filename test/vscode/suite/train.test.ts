@@ -1,0 +1,103 @@
+/**
+ * Gradient Check and Train Two-Layer Net in a real VS Code: both run in a worker, report progress,
+ * fill the training panel (its charts report back what they drew) and can be cancelled, while the
+ * extension host keeps answering commands.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TrainingStatus } from '../../../src/shared/trainProtocol';
+import { closeAllEditors, getApi, openExample, run, waitFor } from './helpers';
+
+async function status(): Promise<() => TrainingStatus> {
+  const api = await getApi();
+  assert.equal(typeof api.trainingStatus, 'function', 'the API exposes trainingStatus()');
+  return () => api.trainingStatus!();
+}
+
+describe('training and gradient check', function () {
+  this.timeout(180_000);
+  after(async () => {
+    await run('backprop.cancelTraining');
+    await closeAllEditors();
+  });
+
+  it('Gradient Check on two-layer-net.backprop: every leaf within 1e-6, shown in the panel', async () => {
+    const get = await status();
+    await openExample('two-layer-net.backprop');
+    await run('backprop.gradientCheck');
+    const s = get();
+    assert.equal(s.gradientCheck.state, 'done', s.gradientCheck.error ?? '');
+    const report = s.gradientCheck.report;
+    assert.ok(report);
+    assert.equal(report.fileName, 'two-layer-net.backprop');
+    const labels = report.leaves.map((l) => l.label);
+    for (const name of ['W1', 'b1', 'W2', 'b2']) assert.ok(labels.includes(name), `${name} in ${labels.join(', ')}`);
+    for (const l of report.leaves) assert.ok(l.maxAbsDiff < 1e-6, `${l.label}: ${l.maxAbsDiff}`);
+    assert.ok(report.numericalMs > 0 && report.backpropMs > 0 && report.ratio > 0);
+    assert.equal(s.panelOpen, true, 'the results panel is open');
+  });
+
+  it('a short training on the spiral runs to the end; the charts draw every loss and every epoch', async () => {
+    const get = await status();
+    await run('backprop.train', { data: 'spiral', iterations: 300 });
+    const s = get();
+    assert.equal(s.state, 'done', s.error ?? '');
+    assert.equal(s.dataName, 'spiral');
+    assert.equal(s.iteration, 300);
+    assert.equal(s.epochs.length, 10);
+    assert.ok(s.worker === 'thread' || s.worker === 'web-worker', `runs off the main thread (worker: ${s.worker})`);
+    // The webview reports what it drew after each (throttled) redraw.
+    const chart = await waitFor('the charts to show the whole run', () => {
+      const c = get().chart;
+      return c && c.lossPoints === 300 && c.accuracyPoints === 10 ? c : undefined;
+    });
+    assert.deepEqual(chart, { lossPoints: 300, accuracyPoints: 10 });
+  });
+
+  it('a long training updates the chart as it runs, the host answers commands meanwhile, and cancel stops it', async () => {
+    const get = await status();
+    const training = vscode.commands.executeCommand('backprop.train', { data: 'spiral', iterations: 5_000_000 });
+    const first = await waitFor('the loss chart to show points', () => {
+      const s = get();
+      return s.state === 'running' && s.chart && s.chart.lossPoints > 0 ? s.chart.lossPoints : undefined;
+    }, 30_000);
+    await waitFor('the loss chart to grow', () => {
+      const c = get().chart;
+      return c && c.lossPoints > first ? c : undefined;
+    }, 30_000);
+
+    // The extension host is not blocked: a stepper command runs to the end while training goes on.
+    const api = await getApi();
+    await openExample('buy-apple.backprop');
+    await run('backprop.openStepper');
+    await run('backprop.runForward');
+    const session = await waitFor('the stepper session', () => api.session());
+    assert.equal(session.phase, 'backward');
+    assert.equal(get().state, 'running', 'training still runs while the command was answered');
+
+    const before = get().iteration;
+    await run('backprop.cancelTraining');
+    await training;
+    const s = get();
+    assert.equal(s.state, 'cancelled');
+    assert.ok(s.result, 'a cancelled run still reports its accuracy');
+    assert.ok(s.result.iterations >= before && s.result.iterations < 5_000_000, `stopped at ${s.result.iterations}`);
+    assert.ok(s.result.testAcc > 0.5, `the spiral is mostly learnt by then: ${s.result.testAcc}`);
+  });
+
+  it('the trained net opens as a .backprop graph in the stepper', async () => {
+    const api = await getApi();
+    await run('backprop.openTrainedNet');
+    const editor = await waitFor('the generated document', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.isUntitled && e.document.languageId === 'backprop' ? e : undefined;
+    });
+    assert.match(editor.document.getText(), /loss = softmax_with_loss\(a2, t\)/);
+    const session = await waitFor('a stepper session of the trained net', () => {
+      const s = api.session();
+      return s && s.uri === editor.document.uri.toString() ? s : undefined;
+    });
+    assert.equal(session.nodeCount, 10);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
