@@ -54,11 +54,21 @@ const SINGLE: Record<string, TokenKind> = {
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
+/** Letters of any script (so `사과 = 100` works, as in Python 3) and `_`. */
+const IDENT_START = /[\p{L}_]/u;
+const IDENT_PART = /[\p{L}\p{Mn}\p{Mc}\p{Nd}_]/u;
+
 function isIdentStart(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+  return c !== '' && IDENT_START.test(c);
 }
 function isIdentPart(c: string): boolean {
-  return isIdentStart(c) || isDigit(c);
+  return c !== '' && IDENT_PART.test(c);
+}
+
+/** The code point at `i` as a string (one or two UTF-16 units). */
+function charAt(source: string, i: number): string {
+  const cp = source.codePointAt(i);
+  return cp === undefined ? '' : String.fromCodePoint(cp);
 }
 
 /** Describes a character for an error message, so invisible ones are still readable. */
@@ -141,9 +151,11 @@ export function lex(source: string): LexResult {
         }
       }
       // `12abc` or `1.2.3`: glue the rest on so the message shows the whole bad word.
-      if (isIdentStart(source[i] ?? '') || source[i] === '.') {
+      if (isIdentStart(charAt(source, i)) || source[i] === '.') {
         const end = scanWord(source, i);
-        diagnostics.push({ message: `'${source.slice(start, end)}' is not a number or a name (names start with a letter or _)`, range: { start: pos(start), end: pos(end) }, severity: 'error' });
+        const word = source.slice(start, end);
+        const hint = source[i] === '.' ? 'a number has at most one decimal point' : `names start with a letter or _; to multiply, write ${source.slice(start, i)} * ${source.slice(i, end)}`;
+        diagnostics.push({ message: `'${word}' is not a number or a name (${hint})`, range: { start: pos(start), end: pos(end) }, severity: 'error' });
         push('invalid', start, end);
         i = end;
         continue;
@@ -151,9 +163,9 @@ export function lex(source: string): LexResult {
       push('number', start, i, Number(source.slice(start, i)));
       continue;
     }
-    if (isIdentStart(c)) {
+    if (isIdentStart(charAt(source, i))) {
       const start = i;
-      while (i < source.length && isIdentPart(source[i])) i++;
+      while (i < source.length && isIdentPart(charAt(source, i))) i += charAt(source, i).length;
       push('ident', start, i);
       continue;
     }
@@ -187,6 +199,6 @@ export function lex(source: string): LexResult {
 
 function scanWord(source: string, from: number): number {
   let i = from;
-  while (i < source.length && (isIdentPart(source[i]) || source[i] === '.')) i++;
+  while (i < source.length && (isIdentPart(charAt(source, i)) || source[i] === '.')) i += charAt(source, i).length;
   return i;
 }

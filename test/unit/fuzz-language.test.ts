@@ -56,7 +56,7 @@ function checkCompile(source: string, expand = false): CompileResult {
 }
 
 const TOKENS = [
-  'x', 'y', 'z', 'W', 'b', 't', 'apple', 'seed', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'sum', 'mean', 'affine',
+  'x', 'y', 'z', 'W', 'b', 't', 'apple', '사과', 'x2', '_', 'seed', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'sum', 'mean', 'affine',
   'softmax_with_loss', 'zeros', 'ones', 'randn', 'eye', 'foo', 'NaN', 'inf',
   '0', '1', '2', '-1', '0.5', '.5', '1e-3', '1e999', '3.', '1e', '12abc', '1000000', '1e9',
   '+', '-', '*', '/', '@', '**', '=', '(', ')', '[', ']', ',', '#', '$', '^', ';', '"', '\t', ' ', '\n', '\r\n', '\r', '\u00a0', 'é', '🙂', '\ud800',

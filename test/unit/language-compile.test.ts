@@ -104,6 +104,12 @@ describe('language: literals, leaves and folding', () => {
     assert.equal(inline.nodes.filter((n) => n.constant).length, 1);
   });
 
+  it('names may use letters of any script, as in Python 3', () => {
+    const g = compileOk('사과 = 100\n개수 = 2\n가격 = 사과 * 개수');
+    assert.equal(g.nodes[g.output].name, '가격');
+    assert.equal(nodeForName(g, '사과')?.value?.item(), 100);
+  });
+
   it('the last assignment is the output', () => {
     const g = compileOk('x = 2\ny = x * 3\nz = x + 1');
     assert.equal(g.nodes[g.output].name, 'z');
