@@ -78,9 +78,12 @@ export class GraphView {
   readonly panZoom: PanZoom;
   private readonly layer: SVGGElement;
   private nodeEls = new Map<number, NodeEls>();
+  /** Edge group → its group in the label layer. */
+  private labelGroups = new WeakMap<SVGGElement, SVGGElement>();
   private edgeEls = new Map<string, EdgeEls>();
   private output: (LabelEls & { g: SVGGElement }) | undefined;
   private layout: GraphLayout | undefined;
+  private labelLayer: SVGGElement | undefined;
   private currentId: number | null = null;
   private selectedId: number | null = null;
   private focusId: number | null = null;
@@ -135,6 +138,8 @@ export class GraphView {
     this.svg.removeAttribute('viewBox');
     const edgeLayer = svg('g', { class: 'edges' }, this.layer);
     const nodeLayer = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
+    // Labels go on top of every line and node, so no arrow crosses a number.
+    this.labelLayer = svg('g', { class: 'labels', 'aria-hidden': 'true' }, this.layer);
     nodeLayer.setAttribute('aria-label', t('nodes'));
 
     for (const ref of this.model.edges) {
@@ -177,16 +182,21 @@ export class GraphView {
     svg('path', { class: 'edge-back', d, transform: 'translate(0 5)', 'marker-start': 'url(#bp-arrow-grad)' }, g);
     const title = svg('title', {}, g);
     const { x, y } = path.label;
+    // The label group mirrors the edge's classes (has-value, has-grad) for CSS.
+    const lg = svg('g', { class: g.getAttribute('class') ?? 'edge' }, this.labelLayer ?? g);
+    const name = g.getAttribute('data-edge') ?? g.getAttribute('data-output');
+    if (name !== null) lg.setAttribute(g.hasAttribute('data-edge') ? 'data-edge-label' : 'data-output-label', name);
+    this.labelGroups.set(g, lg);
     const small = from.shape.length === 0 || (from.shape.length === 1 && from.shape[0] <= 3) || from.shape.reduce((a, b) => a * b, 1) === 1;
     let chip: SVGRectElement | undefined;
     if (!small) {
       const text = shapeText(from.shape);
       const w = this.measure(text, 'symbol') * 0.8 + 14;
-      chip = svg('rect', { class: 'chip', x: r1(x - w / 2), y: r1(y - 22), width: r1(w), height: 16, rx: 8 }, g);
+      chip = svg('rect', { class: 'chip', x: r1(x - w / 2), y: r1(y - 22), width: r1(w), height: 16, rx: 8 }, lg);
     }
-    const value = svg('text', { class: 'edge-value', x: r1(x), y: r1(y - (small ? 7 : 10)) }, g);
+    const value = svg('text', { class: 'edge-value', x: r1(x), y: r1(y - (small ? 7 : 10)) }, lg);
     const valueNum = svg('tspan', {}, value);
-    const grad = svg('text', { class: 'edge-grad', x: r1(x), y: r1(y + 19) }, g);
+    const grad = svg('text', { class: 'edge-grad', x: r1(x), y: r1(y + 10) }, lg);
     svg('tspan', { class: 'partial' }, grad).textContent = '∂';
     const gradNum = svg('tspan', {}, grad);
     return { value, valueNum, chip, grad, gradNum, title };
@@ -281,8 +291,11 @@ export class GraphView {
     setData(g, 'data-grad', grad);
     els.valueNum.textContent = value ? labelText(value) : '';
     els.gradNum.textContent = grad ? labelText(grad) : '';
-    g.classList.toggle('has-value', value !== undefined);
-    g.classList.toggle('has-grad', grad !== undefined);
+    const lg = this.labelGroups.get(g);
+    for (const el of lg ? [g, lg] : [g]) {
+      el.classList.toggle('has-value', value !== undefined);
+      el.classList.toggle('has-grad', grad !== undefined);
+    }
     if (animate && value && !hadValue) flash(els.value);
     if (animate && grad && !hadGrad) flash(els.grad);
   }

@@ -125,7 +125,7 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
     const from = nodes.get(Number(e.v));
     const to = nodes.get(Number(e.w));
     if (!from || !to) continue;
-    const inner = (label.points ?? []).slice(1, -1);
+    const inner = flattenAtLabel((label.points ?? []).slice(1, -1), label.x, label.y);
     const first = clipToShape(from, inner[0] ?? to);
     const last = clipToShape(to, inner[inner.length - 1] ?? from);
     const points = [first, ...inner, last];
@@ -142,6 +142,20 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
   const width = Math.max(gl.width ?? 0, outEnd.x + 24);
   const height = gl.height ?? 0;
   return { nodes, edges, output, width, height };
+}
+
+/**
+ * Replaces the bend point at the edge's label with a short horizontal run, so the value sits
+ * above a level arrow and the gradient below it, as in the book's figures.
+ */
+function flattenAtLabel(inner: Point[], lx: number | undefined, ly: number | undefined): Point[] {
+  if (lx === undefined || ly === undefined || inner.length === 0) return inner;
+  let best = 0;
+  for (let i = 1; i < inner.length; i++) {
+    if (Math.hypot(inner[i].x - lx, inner[i].y - ly) < Math.hypot(inner[best].x - lx, inner[best].y - ly)) best = i;
+  }
+  const half = LABEL_WIDTH / 2 - 4;
+  return [...inner.slice(0, best), { x: lx - half, y: ly }, { x: lx + half, y: ly }, ...inner.slice(best + 1)];
 }
 
 function midpoint(points: readonly Point[]): Point {

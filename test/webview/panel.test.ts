@@ -26,8 +26,8 @@ async function open(opts: OpenOptions = {}): Promise<PanelPage> {
   return openPanel(browser, opts);
 }
 
-async function waitCursor(page: Page, cursor: number): Promise<void> {
-  await page.waitForFunction((c) => document.getElementById('backprop-root')?.dataset.cursor === String(c), cursor, { timeout: 5000 });
+async function waitCursor(page: Page, cursor: number, timeout = 5000): Promise<void> {
+  await page.waitForFunction((c) => document.getElementById('backprop-root')?.dataset.cursor === String(c), cursor, { timeout });
 }
 
 /** data-edge → parsed data-value / data-grad (undefined when the attribute is absent). */
@@ -100,7 +100,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       assert.equal(e['all_price->price:0'].value, 650);
       assert.equal(e['tax->price:1'].value, 1.1);
       close(await nodeAttr(page, 'price', 'data-value'), 715, 'price');
-      assert.equal(await page.locator('[data-output="price"] .edge-value').textContent(), '715', 'printed like the book');
+      assert.equal(await page.locator('[data-output-label="price"] .edge-value').textContent(), '715', 'printed like the book');
       assert.equal(await page.locator('#position').textContent(), 'forward 4/4 · backward 0/4');
       assert.ok(Object.values(e).every((x) => x.grad === undefined), 'no gradient during the forward pass');
 
@@ -122,7 +122,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       close(e['tax->price:1'].grad, 650, '∂tax');
       close(await nodeAttr(page, 'tax', 'data-grad'), 650, 'tax node gradient');
       close(await nodeAttr(page, 'price', 'data-grad'), 1, 'dout of the output');
-      assert.equal(await page.locator('[data-edge="apple_num->apple_price:1"] .edge-grad').textContent(), '∂110', 'printed like the book');
+      assert.equal(await page.locator('[data-edge-label="apple_num->apple_price:1"] .edge-grad').textContent(), '∂110', 'printed like the book');
       assert.equal(await page.locator('#position').textContent(), 'forward 4/4 · backward 4/4');
 
       // The node of the last step is marked, and only that one.
@@ -280,7 +280,7 @@ describe('panel themes and languages', () => {
         // lit styles the toolbar buttons through adoptedStyleSheets under the strict CSP.
         const adopted = await page.locator('vscode-toolbar-button').first().evaluate((el) => el.shadowRoot?.adoptedStyleSheets.length ?? 0);
         assert.ok(adopted > 0, 'shadow styles adopted');
-        await page.screenshot({ path: join(ARTIFACTS, `buy-apple-orange-${theme}.png`) });
+        await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, `buy-apple-orange-${theme}.png`) });
         await noProblems(p);
       } finally {
         await p.close();
@@ -302,7 +302,7 @@ describe('panel themes and languages', () => {
       const rule = p.host.session.graphInfo()?.nodes.find((n) => n.label === 'price')?.rule.ko ?? '';
       assert.ok(/[가-힣]/.test(rule));
       await assert.doesNotReject(page.locator('#detail').getByText(rule).waitFor({ timeout: 2000 }));
-      await page.screenshot({ path: join(ARTIFACTS, 'buy-apple-orange-ko.png') });
+      await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'buy-apple-orange-ko.png') });
       await noProblems(p);
     } finally {
       await p.close();
@@ -344,7 +344,7 @@ describe('panel on layers and matrices', () => {
       await page.waitForFunction(() => document.querySelector('[data-node="x"]')?.hasAttribute('data-grad'));
       close(await nodeAttr(page, 'x', 'data-grad'), gradFused as number, '∂x (expanded)');
       assert.equal(await page.locator('vscode-toolbar-button[data-command="toggleComposite"]').getAttribute('checked'), '');
-      await page.screenshot({ path: join(ARTIFACTS, 'sigmoid-expanded-dark.png') });
+      await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'sigmoid-expanded-dark.png') });
       await noProblems(p);
     } finally {
       await p.close();
@@ -367,13 +367,13 @@ describe('panel on layers and matrices', () => {
         [32, 77],
       ]);
       assert.deepEqual(e['b->Y:2'].grad, [5, 7, 9], 'bias gradient: dout summed over the batch');
-      assert.equal(await page.locator('[data-edge="W->Y:1"] .edge-value').textContent(), '2×3');
+      assert.equal(await page.locator('[data-edge-label="W->Y:1"] .edge-value').textContent(), '2×3');
       await page.locator('[data-node="Y"]').click();
       const detail = page.locator('#detail');
       assert.deepEqual(await detail.locator('.value table.tensor tr').first().locator('td').allTextContents(), ['10', '14', '18']);
       const bg = await detail.locator('.value table.tensor td').last().evaluate((td) => getComputedStyle(td).backgroundColor);
       assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'cells are coloured by value');
-      await page.screenshot({ path: join(ARTIFACTS, 'affine-batch-dark.png') });
+      await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'affine-batch-dark.png') });
       await noProblems(p);
     } finally {
       await p.close();
@@ -420,11 +420,11 @@ describe('panel on layers and matrices', () => {
       // Single steps in both phases (the jumps in between are not timed).
       for (const start of [0, Math.floor(forward / 2), forward, total - 10]) {
         await p.host.goTo(start);
-        await waitCursor(page, start);
+        await waitCursor(page, start, 30000);
         for (let step = start + 1; step <= start + 5; step++) {
           const t0 = performance.now();
           await p.host.goTo(step);
-          await waitCursor(page, step);
+          await waitCursor(page, step, 30000);
           times.push(performance.now() - t0);
         }
       }
