@@ -344,7 +344,7 @@ describe('panel on layers and matrices', () => {
       await page.waitForFunction(() => document.querySelector('[data-node="x"]')?.hasAttribute('data-grad'));
       close(await nodeAttr(page, 'x', 'data-grad'), gradFused as number, '∂x (expanded)');
       assert.equal(await page.locator('vscode-toolbar-button[data-command="toggleComposite"]').getAttribute('checked'), '');
-      await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'sigmoid-expanded-dark.png') });
+      await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'sigmoid-expanded-light.png') });
       await noProblems(p);
     } finally {
       await p.close();
