@@ -120,20 +120,21 @@ function shownIndices(n: number, summarise: boolean): number[] {
 }
 
 /**
- * One row `[a b c]` as lines: the first starts with `prefix + '['`, continuation lines (numpy wraps
- * at the line width) start with `indent`, aligned under the first value.
+ * One row `[a b c]` as lines, wrapped the way numpy's `_formatArray` wraps: the row starts with
+ * `prefix` (depth characters such as `[[` or ` [`), continuation lines with depth spaces, and a
+ * word moves to the next line when the line, its separator and the word pass `75 - depth`.
  */
-function formatRow(words: readonly string[], prefix: string, indent: string, closing: string): string[] {
+function formatRow(words: readonly string[], prefix: string, closing: string): string[] {
+  const depth = prefix.length;
+  const limit = LINE_WIDTH - depth;
   const lines: string[] = [];
-  let line = `${prefix}[`;
+  let line = prefix;
   words.forEach((w, i) => {
-    const sep = i === 0 ? '' : ' ';
-    const tail = i === words.length - 1 ? closing.length : 0;
-    if (i > 0 && line.length + sep.length + w.length + tail > LINE_WIDTH) {
+    if (i > 0 && line.length + 1 + w.length > limit && line.length > depth) {
       lines.push(line.trimEnd());
-      line = indent + w;
+      line = ' '.repeat(depth) + w;
     } else {
-      line += sep + w;
+      line += (i === 0 ? '' : ' ') + w;
     }
   });
   lines.push(line + closing);
@@ -142,7 +143,7 @@ function formatRow(words: readonly string[], prefix: string, indent: string, clo
 
 /**
  * A tensor as numpy prints it: `220.00000000000003`, `[10. 14. 18.]`, `[[ 1.  -0.5]\n [-2.   3. ]]`.
- * `indent` is the column the first line starts at: continuation lines are indented to match it.
+ * `indent` is the column the first line starts at (after a label): later lines are indented by it.
  */
 export function formatTensor(t: Tensor, indent = ''): string {
   if (t.rank === 0) return formatScalar(t.data[0]);
@@ -151,7 +152,7 @@ export function formatTensor(t: Tensor, indent = ''): string {
   if (t.rank === 1) {
     const idx = shownIndices(t.shape[0], summarise);
     const fmt = elementFormatter(idx.filter((i) => i >= 0).map((i) => t.data[i]));
-    lines = formatRow(idx.map((i) => (i < 0 ? '...' : fmt(t.data[i]))), indent, `${indent} `, ']');
+    lines = formatRow(idx.map((i) => (i < 0 ? '...' : fmt(t.data[i]))), '[', ']');
   } else {
     const [rows, cols] = t.shape;
     const rowIdx = shownIndices(rows, summarise);
@@ -161,16 +162,15 @@ export function formatTensor(t: Tensor, indent = ''): string {
     const fmt = elementFormatter(shown);
     lines = [];
     rowIdx.forEach((r, k) => {
-      const prefix = k === 0 ? `${indent}[` : `${indent} `;
+      const prefix = k === 0 ? '[[' : ' [';
       const closing = k === rowIdx.length - 1 ? ']]' : ']';
       if (r < 0) {
-        lines.push(`${prefix}...`);
+        lines.push(' ...');
         return;
       }
       const words = colIdx.map((c) => (c < 0 ? '...' : fmt(t.data[r * cols + c])));
-      lines.push(...formatRow(words, prefix, `${indent}  `, closing));
+      lines.push(...formatRow(words, prefix, closing));
     });
   }
-  lines[0] = lines[0].slice(indent.length);
-  return lines.join('\n');
+  return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
 }

@@ -1,5 +1,10 @@
-/** Numbers printed like numpy / Python print them (expected strings taken from numpy 1.26). */
+/**
+ * Numbers printed like numpy / Python print them. `cli-format-numpy.json` holds the output of real
+ * numpy (2.4.6): `str(np.array(x, dtype=np.float64))` and `repr(float(x))`.
+ */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatScalar, formatTensor } from '../../src/cli/format';
 import { type NestedArray, Tensor } from '../../src/engine/tensor';
@@ -58,4 +63,22 @@ describe('cli format: arrays like numpy', () => {
     assert.equal(m.split('\n').length, 7);
     assert.match(m.split('\n')[3], /^ \.\.\.$/);
   });
+});
+
+describe('cli format: the same strings as real numpy', () => {
+  type Case = { x: unknown; s: string; scalar?: boolean };
+  const fixture = JSON.parse(readFileSync(join(__dirname, 'cli-format-numpy.json'), 'utf8')) as { cases: Case[] };
+  const decode = (x: unknown): NestedArray => {
+    if (Array.isArray(x)) return x.map(decode) as NestedArray;
+    if (x === 'nan') return NaN;
+    if (x === 'inf') return Infinity;
+    if (x === '-inf') return -Infinity;
+    return x as number;
+  };
+  for (const c of fixture.cases) {
+    it(JSON.stringify(c.s.length > 40 ? `${c.s.slice(0, 40)}…` : c.s), () => {
+      const x = decode(c.x);
+      assert.equal(c.scalar ? formatScalar(x as number) : formatTensor(Tensor.from(x)), c.s);
+    });
+  }
 });
