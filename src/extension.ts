@@ -13,6 +13,7 @@ import { NodesTreeProvider, type NodeItem } from './host/nodesTree';
 import { PANEL_VIEW_TYPE, StepperPanel, parsePersistedState } from './host/panel';
 import type { GraphSession } from './host/session';
 import { StatusBar } from './host/statusBar';
+import { PanelStateStore } from './host/stateStore';
 import { registerTrainingCommands } from './host/train/commands';
 
 export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
@@ -39,9 +40,18 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   };
 
+  const store = new PanelStateStore(context.storageUri ?? context.globalStorageUri);
+  /** Keeps the host-side copy of the panel's state current (see stateStore.ts). */
+  const rememberPanel = (): void => {
+    const s = controller.current;
+    if (!panel.isOpen) store.save(null);
+    else if (s) store.save({ uri: s.uri, cursor: s.cursor, expanded: s.expanded, selected: panel.selectedNode });
+  };
+
   let revealingInTree = false;
   const panel = new StepperPanel(context.extensionUri, controller, {
     runCommand: (command) => runner.run(command),
+    stateChanged: () => rememberPanel(),
     selectNode: (session, id, how) => {
       void revealNode(session, id, how === 'reveal');
       if (nodesView.visible) {
@@ -62,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     panel,
     new EditorFeatures(controller),
     new StatusBar(controller),
+    controller.onDidStep(() => rememberPanel()),
+    controller.onDidChangeGraph(() => rememberPanel()),
     nodesView.onDidChangeSelection((e) => {
       if (revealingInTree) return;
       const item = e.selection[0];
@@ -73,7 +85,9 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, raw: unknown) {
-        const state = parsePersistedState(raw);
+        // Our copy first: it is written on every change, while the webview's own state is saved
+        // by VS Code at shutdown and can be stale or missing after a browser reload.
+        const state = (await store.load()) ?? parsePersistedState(raw);
         if (state) {
           try {
             const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(state.uri));

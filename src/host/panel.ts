@@ -18,6 +18,8 @@ export interface PanelHooks {
   runCommand(command: StepCommand): void | Promise<void>;
   /** A node was selected in the panel (`reveal`: the user asked to see its line). */
   selectNode(session: GraphSession, node: number, reveal: 'select' | 'reveal'): void;
+  /** The panel opened, closed (by the user) or its selection changed. */
+  stateChanged?(): void;
 }
 
 export class StepperPanel implements vscode.Disposable {
@@ -29,6 +31,7 @@ export class StepperPanel implements vscode.Disposable {
   /** The session whose graph the webview has. */
   private shown: GraphSession | undefined;
   private selected: number | null = null;
+  private disposing = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -47,6 +50,11 @@ export class StepperPanel implements vscode.Disposable {
 
   get isVisible(): boolean {
     return this.panel?.visible === true;
+  }
+
+  /** The node selected in the panel, if any. */
+  get selectedNode(): number | null {
+    return this.selected;
   }
 
   /** Opens (or reveals) the panel on the current session. */
@@ -79,10 +87,14 @@ export class StepperPanel implements vscode.Disposable {
   select(node: number): void {
     this.selected = node;
     this.post({ type: 'select', node });
+    this.hooks.stateChanged?.();
   }
 
   dispose(): void {
-    this.panel?.dispose();
+    // Deactivation (e.g. a window reload) must not close the panel: VS Code restores it through the
+    // serializer. Only our listeners go.
+    this.disposing = true;
+    for (const d of this.panelDisposables) d.dispose();
     for (const d of this.disposables) d.dispose();
   }
 
@@ -113,6 +125,7 @@ export class StepperPanel implements vscode.Disposable {
     ];
     this.controller.setPanelOpen(true);
     panel.webview.html = await this.html(panel.webview);
+    this.hooks.stateChanged?.();
   }
 
   private detach(): void {
@@ -121,7 +134,9 @@ export class StepperPanel implements vscode.Disposable {
     this.panel = undefined;
     this.ready = false;
     this.shown = undefined;
+    if (this.disposing) return;
     this.controller.setPanelOpen(false);
+    this.hooks.stateChanged?.();
   }
 
   private title(): string {
@@ -178,6 +193,7 @@ export class StepperPanel implements vscode.Disposable {
         if (session?.node(msg.node)) {
           this.selected = msg.node;
           this.hooks.selectNode(session, msg.node, msg.type === 'select' ? 'select' : 'reveal');
+          this.hooks.stateChanged?.();
         }
         break;
     }
