@@ -21,6 +21,8 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Temp root to create the profile in; a new one by default. */
   root?: string;
+  /** Port to bind on 127.0.0.1 (default: a free one). */
+  port?: number;
 }
 
 export interface CodeServer {
@@ -145,8 +147,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
   let lastError: unknown;
   // A free port can be taken between probing and binding: try a few.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (options.port ? 1 : 3); attempt++) {
+    const port = options.port ?? (await freePort());
     const origin = `http://127.0.0.1:${port}`;
     const configFile = join(root, 'config.yaml');
     writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);

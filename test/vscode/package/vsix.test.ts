@@ -1,0 +1,96 @@
+/**
+ * Checks the packaged .vsix (run `npm run package` first): small, only what ships, everything the
+ * manifest points at is inside, and vsce packaged it without a warning.
+ *
+ *   npm run test:package
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../tools';
+import { listZip, type ZipEntry } from '../zip';
+
+const MAX_BYTES = 2 * 1024 * 1024;
+const VSCE_LOG = join(REPO_ROOT, 'out', 'vsce-package.log');
+
+function vsixFile(): string {
+  const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return join(REPO_ROOT, `${name}-${version}.vsix`);
+}
+
+/** Every string in the manifest that names a file or folder of the repo (icons, grammars, walkthrough pages…). */
+function manifestPaths(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    const rel = value.replace(/^\.\//, '');
+    if (/^[\w.-]+(\/[\w.-]+)*$/.test(rel) && rel.includes('/') && existsSync(join(REPO_ROOT, rel))) out.add(rel);
+  } else if (Array.isArray(value)) {
+    value.forEach((v) => manifestPaths(v, out));
+  } else if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach((v) => manifestPaths(v, out));
+  }
+  return out;
+}
+
+describe('the packaged .vsix', () => {
+  let entries: ZipEntry[];
+  let names: string[];
+  const file = vsixFile();
+
+  before(() => {
+    assert.ok(existsSync(file), `${file} is missing: run \`npm run package\``);
+    entries = listZip(file);
+    names = entries.map((e) => e.name);
+  });
+
+  it('is under 2 MB', () => {
+    const size = statSync(file).size;
+    assert.ok(size < MAX_BYTES, `${size} bytes`);
+  });
+
+  it('holds no sources, tests, maps, node_modules or dev folders', () => {
+    const bad = names.filter(
+      (n) =>
+        /\.(ts|tsx|map|mjs|vsix)$/.test(n) ||
+        /^extension\/(src|test|out|bench|scripts|webview|node_modules|\.ci|\.vscode|test-artifacts)\//.test(n) ||
+        /(^|\/)(tsconfig\.json|eslint\.config\.mjs|package-lock\.json|\.vscodeignore|\.gitignore)$/.test(n),
+    );
+    assert.deepEqual(bad, []);
+  });
+
+  it('holds the bundles, the manifest, README, CHANGELOG and LICENSE', () => {
+    for (const required of [
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/web/extension.js',
+      'extension/dist/webview/main.js',
+      'extension/package.nls.json',
+      'extension/package.nls.ko.json',
+      'extension/readme.md',
+      'extension/changelog.md',
+      'extension/LICENSE.txt',
+    ]) {
+      assert.ok(
+        names.some((n) => n.toLowerCase() === required.toLowerCase()),
+        `${required} is not in the .vsix (${names.length} entries)`,
+      );
+    }
+  });
+
+  it('holds every file the manifest points at', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const { contributes, icon, main, browser, l10n } = manifest;
+    const paths = manifestPaths({ contributes, icon, main, browser, l10n }, new Set());
+    assert.ok(paths.size > 0, 'the manifest names no files');
+    const missing = [...paths].filter((p) => !names.some((n) => n === `extension/${p}` || n.startsWith(`extension/${p}/`)));
+    assert.deepEqual(missing, [], 'named in package.json but not packaged');
+  });
+
+  it('was packaged by vsce without warnings', () => {
+    assert.ok(existsSync(VSCE_LOG), `${VSCE_LOG} is missing: run \`npm run package\``);
+    const log = readFileSync(VSCE_LOG, 'utf8');
+    assert.match(log, /DONE\s+Packaged/);
+    const warnings = log.split('\n').filter((l) => /WARNING|\bwarn/i.test(l));
+    assert.deepEqual(warnings, []);
+  });
+});
