@@ -97,9 +97,14 @@ export class TwoLayerNet {
     return this.k.backend;
   }
 
+  /** The heap region `gradient` reads its input rows from: write a batch here to skip one copy. */
+  inputView(): Float64Array {
+    return this.k.heap.subarray(this.off.x, this.off.x + this.maxBatch * this.inputSize);
+  }
+
   /** Forward + backward on a batch (x row-major batch×inputSize; labels are class indices ≡ one-hot t); fills `grads`, returns the loss. */
   gradient(x: RowSource, labels: ArrayLike<number>, batch: number): number {
-    this.checkBatch(x, labels, batch, 0, true);
+    this.checkBatch(x, labels, batch, true);
     this.loadRows(x, labels, 0, batch);
     return this.gradientLoaded(batch);
   }
@@ -127,7 +132,7 @@ export class TwoLayerNet {
 
   /** The loss (mean cross-entropy) over `batch` rows; more rows than `maxBatch` are processed in chunks. */
   loss(x: RowSource, labels: ArrayLike<number>, batch: number): number {
-    this.checkBatch(x, labels, batch, 0, false);
+    this.checkBatch(x, labels, batch, false);
     const o = this.off;
     if (batch <= this.maxBatch) {
       this.loadRows(x, labels, 0, batch);
@@ -153,7 +158,7 @@ export class TwoLayerNet {
 
   /** How many of the `n` rows have their (first) argmax equal to the label; chunked, allocation-free. */
   correctCount(x: RowSource, labels: ArrayLike<number>, n: number): number {
-    this.checkBatch(x, labels, n, 0, false);
+    this.checkBatch(x, labels, n, false);
     let correct = 0;
     for (let start = 0; start < n; start += this.maxBatch) {
       const m = Math.min(this.maxBatch, n - start);
@@ -174,7 +179,7 @@ export class TwoLayerNet {
     x: RowSource, labels: ArrayLike<number>, batch: number, h = 1e-4,
     onProgress?: (done: number, total: number) => void, progressEvery = 1000,
   ): NetTensors {
-    this.checkBatch(x, labels, batch, 0, true);
+    this.checkBatch(x, labels, batch, true);
     const total = NET_PARAM_KEYS.reduce((s, key) => s + this.params[key].length, 0);
     const out = { W1: new Float64Array(0), b1: new Float64Array(0), W2: new Float64Array(0), b2: new Float64Array(0) };
     let done = 0;
@@ -289,7 +294,7 @@ export class TwoLayerNet {
     }
   }
 
-  private checkBatch(x: RowSource, labels: ArrayLike<number>, batch: number, _start: number, single: boolean): void {
+  private checkBatch(x: RowSource, labels: ArrayLike<number>, batch: number, single: boolean): void {
     this.checkBatchSize(batch, single);
     if (x.length < batch * this.inputSize) {
       throw new Error(`TwoLayerNet: x has ${x.length} values, ${batch} rows of ${this.inputSize} need ${batch * this.inputSize}`);
@@ -297,10 +302,6 @@ export class TwoLayerNet {
     if (labels.length < batch) throw new Error(`TwoLayerNet: ${labels.length} labels for ${batch} rows`);
   }
 
-  /** The heap region `gradient` reads its input rows from: write a batch here to skip one copy. */
-  inputView(): Float64Array {
-    return this.k.heap.subarray(this.off.x, this.off.x + this.maxBatch * this.inputSize);
-  }
 }
 
 function copyRow(src: RowSource, from: number, dst: Float64Array, to: number, len: number): void {
