@@ -53,7 +53,8 @@ interface LabelEls {
   chip: SVGRectElement | undefined;
   grad: SVGTextElement;
   gradNum: SVGTSpanElement;
-  title: SVGTitleElement;
+  /** Tooltips on the arrow and on its labels (full values, previews of tensors). */
+  titles: SVGTitleElement[];
 }
 
 interface EdgeEls extends LabelEls {
@@ -180,10 +181,10 @@ export class GraphView {
     svg('path', { class: 'edge-line', d, 'marker-end': 'url(#bp-arrow)' }, g);
     // The backward arrow: the same route a few pixels lower, pointing back to the producer.
     svg('path', { class: 'edge-back', d, transform: 'translate(0 5)', 'marker-start': 'url(#bp-arrow-grad)' }, g);
-    const title = svg('title', {}, g);
     const { x, y } = path.label;
     // The label group mirrors the edge's classes (has-value, has-grad) for CSS.
     const lg = svg('g', { class: g.getAttribute('class') ?? 'edge' }, this.labelLayer ?? g);
+    const titles = [svg('title', {}, g), svg('title', {}, lg)];
     const name = g.getAttribute('data-edge') ?? g.getAttribute('data-output');
     if (name !== null) lg.setAttribute(g.hasAttribute('data-edge') ? 'data-edge-label' : 'data-output-label', name);
     this.labelGroups.set(g, lg);
@@ -199,7 +200,7 @@ export class GraphView {
     const grad = svg('text', { class: 'edge-grad', x: r1(x), y: r1(y + 10) }, lg);
     svg('tspan', { class: 'partial' }, grad).textContent = '∂';
     const gradNum = svg('tspan', {}, grad);
-    return { value, valueNum, chip, grad, gradNum, title };
+    return { value, valueNum, chip, grad, gradNum, titles };
   }
 
   private drawNode(parent: SVGGElement, node: NodeInfo, box: NodeBox): { g: SVGGElement; title: SVGTitleElement } {
@@ -271,7 +272,8 @@ export class GraphView {
     const value = this.model.edgeValue(els.ref);
     const grad = this.model.edgeGrad(els.ref);
     this.fillLabels(els, els.g, value, grad, animate);
-    els.title.textContent = edgeTitle(`${from.label} → ${to.label}`, value, grad);
+    const text = edgeTitle(`${from.label} → ${to.label}`, value, grad);
+    for (const title of els.titles) title.textContent = text;
   }
 
   private refreshOutput(animate: boolean): void {
@@ -281,7 +283,8 @@ export class GraphView {
     const value = this.model.values.get(out);
     const grad = this.model.grads.get(out);
     this.fillLabels(this.output, this.output.g, value, grad, animate);
-    this.output.title.textContent = edgeTitle(`${node?.label ?? ''} (${t('output')})`, value, grad);
+    const text = edgeTitle(`${node?.label ?? ''} (${t('output')})`, value, grad);
+    for (const title of this.output.titles) title.textContent = text;
   }
 
   private fillLabels(els: LabelEls, g: SVGGElement, value: TensorData | undefined, grad: TensorData | undefined, animate: boolean): void {
