@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     const contenders: Contender[] = [
       { name: 'engine (wasm SIMD, float64)', run: (r) => timeSteps(r, () => wasmNet.gradient(wasmIn, labels, N)) },
       { name: 'engine (TypeScript reference, float64)', run: (r) => timeSteps(r, () => tsNet.gradient(tsIn, labels, N)) },
+      { name: 'engine (wasm SIMD), x copied in each step', run: (r) => timeSteps(r, () => wasmNet.gradient(x, labels, N)) },
       await tfjsContender('cpu', 'TensorFlow.js cpu (float32)', x, labels, [I, H, O]),
       await tfjsContender('wasm', 'TensorFlow.js wasm (float32)', x, labels, [I, H, O]),
     ];
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     const med = new Map([...samples].map(([k, v]) => [k, median(v)]));
     const engineUs = med.get(contenders[0].name) ?? null;
     const get = (i: number): number | null => (contenders[i] ? (med.get(contenders[i].name) ?? null) : null);
-    const [tsUs, cpuUs, tfWasmUs, numpyUs] = [get(1), get(2), get(3), np ? get(4) : null];
+    const [tsUs, copyUs, cpuUs, tfWasmUs, numpyUs] = [get(1), get(2), get(3), get(4), np ? get(5) : null];
     log('');
     log(`## Two-layer-net step: 784-50-10, batch 100, forward + backward (loss and the 4 parameter gradients)`);
     log(`${rounds} interleaved rounds × ${reps} steps = ${rounds * reps} timed steps per row (after ${quick ? 2 : 4}×10 warm-up); medians`);
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     log(`engine: ${fmt(flops / 1e6, 2)} MFLOP per step (no dx for the first layer, like tf.variableGrads) → ${fmt(engineUs ? flops / engineUs / 1e3 : null, 1)} GFLOP/s`);
     log(`targets (issue 6): engine/tfjs-wasm ≤ 0.5 → ${ratio(engineUs, tfWasmUs)}; engine/tfjs-cpu ≤ 0.15 → ${ratio(engineUs, cpuUs)}`);
     results.twoLayerNet = {
-      engineUs, tfjsWasmUs: tfWasmUs, tfjsCpuUs: cpuUs, numpyUs, engineTypeScriptUs: tsUs,
+      engineUs, tfjsWasmUs: tfWasmUs, tfjsCpuUs: cpuUs, numpyUs, engineTypeScriptUs: tsUs, engineWithInputCopyUs: copyUs,
       runsPerRow: rounds * reps, rounds, stepsPerTurn: reps,
       ratios: { engineOverTfjsWasm: engineUs && tfWasmUs ? engineUs / tfWasmUs : null, engineOverTfjsCpu: engineUs && cpuUs ? engineUs / cpuUs : null, engineOverNumpy: engineUs && numpyUs ? engineUs / numpyUs : null },
       tfjs: tf, numpy: numpyInfo,
