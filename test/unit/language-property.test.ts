@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { GraphNode } from '../../src/engine/graph';
 import { backprop, gradientCheck } from '../../src/engine/numgrad';
+import type { Tensor } from '../../src/engine/tensor';
 import { compile } from '../../src/language/index';
 
 type Kind = 'M' | 'V' | 'S';
@@ -83,17 +85,18 @@ describe('property: random programs from source text', () => {
           assert.ok(leaf.maxAbsDiff <= 1e-5 * scale, `${leaf.label}: ${leaf.maxAbsDiff} (scale ${scale})\n${src}`);
         }
         const expanded = compile(src, { expand: true });
-        assert.ok(expanded.graph);
+        const expandedGraph = expanded.graph;
+        assert.ok(expandedGraph);
         const a = backprop(fused.graph);
-        const b = backprop(expanded.graph);
+        const b = backprop(expandedGraph);
         for (const n of fused.graph.nodes) {
           if (n.name === undefined) continue;
-          const m = expanded.graph.nodes.find((e) => e.name === n.name);
+          const m: GraphNode | undefined = expandedGraph.nodes.find((e) => e.name === n.name);
           assert.ok(m, n.name);
           const close = (x: Float64Array, y: Float64Array): boolean => x.every((xi, i) => Math.abs(xi - y[i]) <= 1e-9 * (1 + Math.abs(xi)));
           assert.ok(close(a.values[n.id].data, b.values[m.id].data), `value ${n.name}`);
           const ga = a.grads[n.id];
-          const gb = b.grads[m.id];
+          const gb: Tensor | undefined = b.grads[m.id];
           assert.equal(ga === undefined, gb === undefined, `grad presence ${n.name}`);
           if (ga && gb) assert.ok(close(ga.data, gb.data), `grad ${n.name}`);
         }
