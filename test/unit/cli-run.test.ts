@@ -227,6 +227,13 @@ describe('cli errors: exit 1, nothing on stdout, FILE:LINE:COLUMN: error: MESSAG
     assert.ok(lines.length <= 101);
   });
 
+  it('a file far over the size limit is refused before reading; a BOM is fine', () => {
+    const big = file('big.backprop', `x = 1\n${'# padding\n'.repeat(100_000)}`);
+    assert.match(failure(run(['run', big]))[0], /big\.backprop: error: cannot read the file: the file is too large/);
+    const bom = file('bom.backprop', '\ufeffx = 2\ny = x * 3\n');
+    assert.equal(json<RunJson>(run(['run', bom, '--json'])).values.y, 6);
+  });
+
   it('bad arguments are one clear line', () => {
     const cases: [string[], RegExp][] = [
       [[], /^backprop: error: missing command/],
