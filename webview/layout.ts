@@ -172,6 +172,10 @@ export class LayoutCache {
   private readonly entries = new Map<string, GraphLayout>();
   constructor(private readonly capacity = 4) {}
 
+  has(layoutKey: string): boolean {
+    return this.entries.has(layoutKey);
+  }
+
   get(graph: GraphInfo, measure: MeasureText): { layout: GraphLayout; reused: boolean } {
     const hit = this.entries.get(graph.layoutKey);
     if (hit) {

@@ -105,9 +105,35 @@ class Panel {
     this.toolbar.refresh();
   }
 
+  /** Messages that arrived while a big layout was pending; handled in order afterwards. */
+  private pending: HostToWebview[] | undefined;
+
   private receive(data: unknown): void {
     if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
     const msg = data as HostToWebview;
+    if (this.pending) {
+      this.pending.push(msg);
+      return;
+    }
+    // A big graph takes dagre a moment: say so first (one frame), then lay it out.
+    if (msg.type === 'graph' && msg.graph.nodes.length > BIG_GRAPH && !this.layouts.has(msg.graph.layoutKey)) {
+      this.pending = [];
+      this.empty.textContent = `${t('layingOut')} (${msg.graph.nodes.length})`;
+      this.empty.hidden = false;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          const queued = this.pending ?? [];
+          this.pending = undefined;
+          this.handle(msg);
+          for (const m of queued) this.receive(m);
+        }, 0),
+      );
+      return;
+    }
+    this.handle(msg);
+  }
+
+  private handle(msg: HostToWebview): void {
     try {
       switch (msg.type) {
         case 'graph': {
@@ -284,6 +310,9 @@ class Panel {
     });
   }
 }
+
+/** Above this many nodes a new layout is announced before it runs. */
+const BIG_GRAPH = 300;
 
 let measurer: MeasureText | undefined;
 function textMeasurerCached(): MeasureText {

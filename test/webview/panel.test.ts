@@ -237,6 +237,53 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
     }
   });
 
+  test('pan by dragging and wheel, zoom with ctrl+wheel and buttons, the view kept across steps', async () => {
+    const p = await open();
+    const { page } = p;
+    try {
+      const transform = () => page.locator('g.viewport').getAttribute('transform');
+      const parse = async () => {
+        const m = /translate\(([-\d.]+) ([-\d.]+)\) scale\(([-\d.]+)\)/.exec((await transform()) ?? '');
+        assert.ok(m, 'viewport transform');
+        return { x: Number(m[1]), y: Number(m[2]), k: Number(m[3]) };
+      };
+      const start = await parse();
+      const box = await page.locator('svg.graph').boundingBox();
+      assert.ok(box);
+      // Drag on empty canvas.
+      await page.mouse.move(box.x + 20, box.y + box.height - 20);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 80, box.y + box.height - 60, { steps: 5 });
+      await page.mouse.up();
+      const dragged = await parse();
+      assert.ok(Math.abs(dragged.x - start.x - 60) < 1 && Math.abs(dragged.y - start.y + 40) < 1, `drag moved the view: ${JSON.stringify(dragged)}`);
+      // Wheel pans, ctrl+wheel zooms around the pointer.
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, 50);
+      const wheeled = await parse();
+      assert.ok(Math.abs(wheeled.y - (dragged.y - 50)) < 1, 'wheel pans');
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, -100);
+      await page.keyboard.up('Control');
+      const zoomed = await parse();
+      assert.ok(zoomed.k > wheeled.k, 'ctrl+wheel zooms in');
+      await page.getByRole('button', { name: 'Zoom Out' }).click();
+      const out = await parse();
+      assert.ok(out.k < zoomed.k, 'zoom out button');
+      // Steps keep the view.
+      await p.host.goTo(5);
+      await waitCursor(page, 5);
+      assert.deepEqual(await parse(), out);
+      // F fits the whole graph again.
+      await page.locator('svg.graph').focus();
+      await page.keyboard.press('f');
+      assert.deepEqual(await parse(), start);
+      await noProblems(p);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('a reload restores the selection and the view', async () => {
     const first = await open();
     const id = first.host.session.nodeByLabel('all_price')?.id ?? -1;
