@@ -18,7 +18,7 @@ import type { Graph, GraphNode, OpKind, SourceRange } from '../engine/graph';
 import { inferShape, type ShapeAttrs } from '../engine/shapes';
 import { shapeSize, shapeToString, type Shape, Tensor } from '../engine/tensor';
 import type { Expr, Program, Statement } from './ast';
-import { ALL_FUNCTIONS, CONSTANT_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, LAYER_FUNCTIONS } from './builtins';
+import { ALL_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, LAYER_FUNCTIONS } from './builtins';
 import { type Diagnostic, nearestName } from './diagnostics';
 import { createRandom, expandGraph, foldOp, type RandomSource } from './engineBridge';
 import { MAX_NODES, MAX_TENSOR_SIZE, MAX_TOTAL_SIZE } from './limits';
@@ -352,8 +352,7 @@ class Compiler {
     if (isConstantFunction(e.callee)) return this.lowerConstantCall(e, e.callee);
     const layer = LAYER_FUNCTIONS[e.callee];
     if (layer === undefined) {
-      const values = e.args.map((a) => this.lower(a)); // still report errors inside the arguments
-      void values;
+      e.args.forEach((a) => this.lower(a)); // still report errors inside the arguments
       if (this.bindings.has(e.callee)) {
         this.error(e.calleeRange, `'${e.callee}' is a variable, not a function (to multiply, write ${e.callee} * (…))`);
       } else {
@@ -527,5 +526,3 @@ function firstNonFinite(t: Tensor): number | undefined {
   for (const x of t.data) if (!Number.isFinite(x)) return x;
   return undefined;
 }
-
-export { CONSTANT_FUNCTIONS };
