@@ -5,6 +5,7 @@
  */
 import './cspNonce';
 import type { HostToWebview, StepCommand, StepState } from '../src/shared/protocol';
+import { captionText } from './caption';
 import { DetailPane } from './detailPane';
 import { GraphView } from './graphView';
 import { setLocale, t } from './i18n';
@@ -41,6 +42,7 @@ class Panel {
   private readonly errorBanner: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly hint: HTMLElement;
+  private readonly caption: HTMLElement;
   private saved: PanelState | undefined = loadState();
   private currentView: View | undefined;
   private saveQueued = false;
@@ -59,7 +61,10 @@ class Panel {
     const body = h('div', 'panel-body');
     const canvas = h('div', 'canvas');
     this.empty = h('p', 'empty-message');
-    canvas.append(this.empty);
+    this.caption = h('div', 'step-caption');
+    this.caption.id = 'step-caption';
+    this.caption.setAttribute('aria-live', 'polite');
+    canvas.append(this.empty, this.caption);
     const detailEl = h('aside', 'detail');
     detailEl.id = 'detail';
     body.append(canvas, detailEl);
@@ -199,6 +204,7 @@ class Panel {
     this.root.dataset.total = String(state.totalSteps);
     this.root.dataset.phase = state.phase;
     this.toolbar.refresh();
+    this.caption.textContent = captionText(this.model);
     const sel = this.detail.selectedId;
     if (sel !== null) this.detail.render();
     this.persist();

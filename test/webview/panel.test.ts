@@ -102,6 +102,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       close(await nodeAttr(page, 'price', 'data-value'), 715, 'price');
       assert.equal(await page.locator('[data-output-label="price"] .edge-value').textContent(), '715', 'printed like the book');
       assert.equal(await page.locator('#position').textContent(), 'forward 4/4 · backward 0/4');
+      assert.equal(await page.locator('#step-caption').textContent(), 'Forward 4/4: price = all_price × tax');
       assert.ok(Object.values(e).every((x) => x.grad === undefined), 'no gradient during the forward pass');
 
       // Backward with Shift+→ (focus in the panel, not in a form control).
@@ -124,6 +125,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       close(await nodeAttr(page, 'price', 'data-grad'), 1, 'dout of the output');
       assert.equal(await page.locator('[data-edge-label="apple_num->apple_price:1"] .edge-grad').textContent(), '∂110', 'printed like the book');
       assert.equal(await page.locator('#position').textContent(), 'forward 4/4 · backward 4/4');
+      assert.equal(await page.locator('#step-caption').textContent(), 'Backward 4/4: apple_price (×) → apple, apple_num · every gradient is computed');
 
       // The node of the last step is marked, and only that one.
       const current = await page.locator('[data-current="true"]').evaluateAll((els) => els.map((x) => x.getAttribute('data-node')));
