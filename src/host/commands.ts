@@ -87,10 +87,14 @@ export class StepCommandRunner {
     switch (command) {
       case 'stepForward':
         if (cursor < fwd) controller.goTo(cursor + 1, session);
-        else
-          void vscode.window.showInformationMessage(
-            vscode.l10n.t('The forward pass is finished. Use “Step Backward” to send the gradients back.'),
-          );
+        else if (cursor < total) {
+          const back = vscode.l10n.t('Step Backward');
+          void vscode.window
+            .showInformationMessage(vscode.l10n.t('The forward pass is finished. Use “Step Backward” to send the gradients back.'), back)
+            .then((c) => (c === back ? this.run('stepBackward') : undefined));
+        } else {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Both passes are finished. “Previous Step” or “Reset” goes back.'));
+        }
         break;
       case 'stepBackward':
         if (cursor < fwd) {

@@ -112,7 +112,7 @@ export class StepperPanel implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     this.shown = undefined;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'file-icon.svg');
     panel.title = this.title();
     this.panelDisposables = [
       panel.onDidDispose(() => this.detach()),
