@@ -165,7 +165,7 @@ export async function openPanel(browser: Browser, opts: OpenOptions = {}): Promi
   host.load(opts.source ?? readFileSync(join(ROOT, 'examples', example), 'utf8'));
   await page.exposeFunction('__toHost', (m: WebviewToHost) => host.receive(m));
   await page.goto(`${ORIGIN}/index.html`);
-  await page.waitForFunction(() => document.querySelector('#backprop-root')?.getAttribute('data-total') !== '0');
+  await page.waitForFunction(() => document.querySelector('[data-node]') !== null, undefined, { timeout: 60000 });
   return {
     page,
     host,

@@ -453,6 +453,31 @@ describe('panel on layers and matrices', () => {
     }
   });
 
+  test('odd graphs draw without errors: a lone input, an input used twice by one node', async () => {
+    const lone = await open({ source: 'x = 3\n', example: 'lone.backprop' });
+    try {
+      assert.equal(await lone.page.locator('#backprop-root').getAttribute('data-total'), '0');
+      assert.equal(await nodeAttr(lone.page, 'x', 'data-value'), 3);
+      assert.equal(await lone.page.getByRole('slider').isDisabled(), true);
+      await noProblems(lone);
+    } finally {
+      await lone.close();
+    }
+    const square = await open({ source: 'x = 3\ny = x * x\n', example: 'square.backprop' });
+    try {
+      await square.host.goTo(2);
+      await waitCursor(square.page, 2);
+      const e = await edges(square.page);
+      assert.deepEqual(Object.keys(e).sort(), ['x->y:0', 'x->y:1']);
+      assert.equal(e['x->y:0'].grad, 3);
+      assert.equal(e['x->y:1'].grad, 3);
+      assert.equal(await nodeAttr(square.page, 'x', 'data-grad'), 6, 'both uses add up at the input');
+      await noProblems(square);
+    } finally {
+      await square.close();
+    }
+  });
+
   test('a generated graph of 2,000 nodes: layout once, steps update only what changed', async (t) => {
     const lines = ['x0 = 1'];
     for (let i = 1; i < 1000; i++) lines.push(`x${i} = x${i - 1} * 1.001`);

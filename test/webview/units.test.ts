@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { GraphInfo, NodeInfo } from '../../src/shared/protocol';
+import { captionText, expressionOf } from '../../webview/caption';
 import { LayoutCache, computeLayout, nodeShape } from '../../webview/layout';
 import { PanelModel, edgeKey } from '../../webview/model';
 import { formatNumber, inlineText, previewText, tensorJson, toNested } from '../../webview/tensorFormat';
@@ -90,6 +91,19 @@ describe('PanelModel', () => {
     assert.equal(ignored.nodes.size, 0, 'unknown ids are ignored');
     m.state = { cursor: 4, totalSteps: 6, phase: 'backward', current: 4 };
     assert.deepEqual(m.progress(), { forwardDone: 3, forwardTotal: 3, backwardDone: 1, backwardTotal: 3 });
+  });
+});
+
+describe('caption', () => {
+  test('says what the last step computed', () => {
+    const m = new PanelModel();
+    m.setGraph(GRAPH, { cursor: 0, totalSteps: 6, phase: 'forward', current: null });
+    assert.match(captionText(m), /^Start/);
+    m.state = { cursor: 2, totalSteps: 6, phase: 'forward', current: 3 };
+    assert.equal(captionText(m), 'Forward 2/3: y = sq + b');
+    m.state = { cursor: 6, totalSteps: 6, phase: 'done', current: 2 };
+    assert.equal(captionText(m), 'Backward 3/3: sq (×) → x, x · every gradient is computed');
+    assert.equal(expressionOf(GRAPH.nodes[4], (id) => GRAPH.nodes[id].label), 'r = ReLU(y)');
   });
 });
 
