@@ -67,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const [command, ...rest] = argv;
     switch (command) {
       case undefined:
-        throw usageError('missing command: run, steps or gradcheck');
+        throw usageError('missing command: run, steps, gradcheck or train');
       case '--help':
       case '-h':
       case 'help':
@@ -96,9 +96,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'train':
         await trainCommand(rest, io);
         return 0;
-      // Further subcommands (e.g. `train`, in its own module) are added as cases here.
       default:
-        throw usageError(`unknown command '${command}'; the commands are run, steps and gradcheck`);
+        throw usageError(`unknown command '${command}'; the commands are run, steps, gradcheck and train`);
     }
   } catch (e) {
     if (e instanceof CliError) {
