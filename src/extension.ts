@@ -22,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const nodes = new NodesTreeProvider(controller);
   const nodesView = vscode.window.createTreeView<NodeItem>('backprop.nodes', { treeDataProvider: nodes, showCollapseAll: true });
   const examplesView = vscode.window.createTreeView('backprop.examples', { treeDataProvider: examples });
+  nodesView.description = controller.current?.fileName ?? '';
 
   /** Shows a node's line in its editor (beside the panel), optionally without taking focus. */
   const revealNode = async (session: GraphSession, id: number, focusEditor: boolean): Promise<void> => {
@@ -73,7 +74,12 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     new EditorFeatures(controller),
     new StatusBar(controller),
     controller.onDidStep(() => rememberPanel()),
-    controller.onDidChangeGraph(() => rememberPanel()),
+    controller.onDidChangeGraph((s) => {
+      rememberPanel();
+      // The Nodes view says which file it shows, and when that file does not compile.
+      nodesView.description = s?.fileName ?? '';
+      nodesView.message = s?.stale ? vscode.l10n.t('The file has errors: showing the last graph that compiled.') : undefined;
+    }),
     nodesView.onDidChangeSelection((e) => {
       if (revealingInTree) return;
       const item = e.selection[0];

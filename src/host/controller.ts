@@ -38,8 +38,11 @@ export class SessionController implements vscode.Disposable {
   private currentSession: GraphSession | undefined;
   private panelOpen = false;
 
-  private readonly graphEmitter = new vscode.EventEmitter<GraphSession>();
-  /** The current session's graph was replaced, went stale, got an error or became current. */
+  private readonly graphEmitter = new vscode.EventEmitter<GraphSession | undefined>();
+  /**
+   * The current session's graph was replaced, went stale, got an error, or another session became
+   * current (undefined: there is none any more).
+   */
   readonly onDidChangeGraph = this.graphEmitter.event;
   private readonly stepEmitter = new vscode.EventEmitter<StepEvent>();
   /** The current session's cursor moved. */
@@ -88,7 +91,7 @@ export class SessionController implements vscode.Disposable {
   setCurrent(session: GraphSession | undefined): void {
     if (session === this.currentSession) return;
     this.currentSession = session;
-    if (session) this.graphEmitter.fire(session);
+    this.graphEmitter.fire(session);
     void this.updateContext();
   }
 

@@ -52,10 +52,10 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
     return it;
   }
 
-  private reset(s: GraphSession): void {
-    if (s !== this.session || s.graph !== this.graphVersion) {
+  private reset(s: GraphSession | undefined): void {
+    if (s !== this.session || s?.graph !== this.graphVersion) {
       this.items = new Map();
-      this.graphVersion = s.graph;
+      this.graphVersion = s?.graph;
     }
     this.session = s;
     this.changed.fire(undefined);

@@ -39,7 +39,9 @@ export class StepperPanel implements vscode.Disposable {
     private readonly hooks: PanelHooks,
   ) {
     this.disposables.push(
-      controller.onDidChangeGraph((s) => this.sendGraph(s)),
+      controller.onDidChangeGraph((s) => {
+        if (s) this.sendGraph(s);
+      }),
       controller.onDidStep((e) => this.sendUpdate(e.session, e.deltas)),
     );
   }
