@@ -74,10 +74,22 @@ function charAt(source: string, i: number): string {
 /** Describes a character for an error message, so invisible ones are still readable. */
 function describeChar(c: string): string {
   const code = c.codePointAt(0) ?? 0;
-  if (code < 0x20 || code === 0x7f || (code >= 0x80 && code <= 0xa0) || code === 0xfeff) {
-    return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  }
+  if (INVISIBLE.test(c)) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   return `'${c}'`;
+}
+
+const SPACE = /\p{Zs}/u;
+/** Control, format and unassigned characters: shown by code point, since they cannot be seen. */
+const INVISIBLE = /[\p{C}\p{Z}]/u;
+
+/** A hint for a character the language does not know. */
+function hintFor(c: string): string {
+  const known = HINTS[c];
+  if (known !== undefined) return known;
+  const code = c.codePointAt(0) ?? 0;
+  // Full-width forms (U+FF01 … U+FF5E), e.g. from a Korean or Japanese input method.
+  if (code >= 0xff01 && code <= 0xff5e) return ` (a full-width character; type the ASCII '${String.fromCharCode(code - 0xfee0)}')`;
+  return '';
 }
 
 const HINTS: Record<string, string> = {
@@ -86,6 +98,8 @@ const HINTS: Record<string, string> = {
   '{': ' (use [ ] for vectors and matrices)',
   '}': ' (use [ ] for vectors and matrices)',
   '×': ' (use * to multiply)',
+  '·': ' (use * to multiply elementwise or @ for a matrix product)',
+  '⋅': ' (use * to multiply elementwise or @ for a matrix product)',
   '÷': ' (use / to divide)',
   '−': ' (this is a Unicode minus sign; type the ASCII -)',
   '"': ' (the language has no strings)',
@@ -120,7 +134,9 @@ export function lex(source: string): LexResult {
       lineStart = i;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+    // Any Unicode space (text pasted from a PDF or typed with a Korean IME may hold U+00A0 or
+    // U+3000) counts as a space.
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\ufeff' || SPACE.test(c)) {
       i++;
       continue;
     }
@@ -189,7 +205,7 @@ export function lex(source: string): LexResult {
     const cp = source.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
     const ch = source.slice(i, i + width);
-    diagnostics.push({ message: `unexpected character ${describeChar(ch)}${HINTS[ch] ?? ''}`, range: { start: pos(i), end: pos(i + width) }, severity: 'error' });
+    diagnostics.push({ message: `unexpected character ${describeChar(ch)}${hintFor(ch)}`, range: { start: pos(i), end: pos(i + width) }, severity: 'error' });
     push('invalid', i, i + width);
     i += width;
   }

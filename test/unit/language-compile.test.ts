@@ -110,6 +110,11 @@ describe('language: literals, leaves and folding', () => {
     assert.equal(nodeForName(g, '사과')?.value?.item(), 100);
   });
 
+  it('any Unicode space separates tokens (U+00A0, U+3000 from a Korean IME)', () => {
+    const g = compileOk('x\u3000= 1\ny =\u00a0x * 2');
+    assert.equal(g.nodes[g.output].name, 'y');
+  });
+
   it('the last assignment is the output', () => {
     const g = compileOk('x = 2\ny = x * 3\nz = x + 1');
     assert.equal(g.nodes[g.output].name, 'z');
