@@ -1,6 +1,7 @@
 /**
- * Bundles the extension-host mocha suite (test/vscode/suite) with esbuild into out/test/vscode/suite:
- * index.js (exports run()) plus one file per *.test.ts. Never into dist/ (that is what ships).
+ * Bundles the extension-host mocha suite (test/vscode/suite) with esbuild into
+ * out/test/vscode/run-PID/: index.js (exports run()) plus one file per *.test.ts. Never into dist/
+ * (that is what ships). A folder per run, so runs side by side do not overwrite each other's suite.
  * mocha is bundled in, so the suite needs nothing from node_modules at run time.
  */
 import { build } from 'esbuild';
@@ -8,7 +9,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './tools';
 
-export const SUITE_OUT = join(REPO_ROOT, 'out', 'test', 'vscode', 'suite');
+export const SUITE_OUT = join(REPO_ROOT, 'out', 'test', 'vscode', `run-${process.pid}`);
 
 export async function bundleSuite(): Promise<string> {
   const srcDir = join(REPO_ROOT, 'test', 'vscode', 'suite');

@@ -74,8 +74,8 @@ async function main(): Promise<number> {
       console.log(log.join('\n'));
     }
     if (code === -1) {
-      console.log(`[harness] timed out after ${timeoutMs / 1000} s waiting for the extension tests`);
-      if (existsSync(REPORT_FILE)) console.log(log.slice(-40).join('\n'));
+      console.log(`[harness] timed out after ${timeoutMs / 1000} s waiting for the extension tests (the report above stops where they hung)`);
+      if (existsSync(REPORT_FILE)) console.log(log.slice(-20).join('\n'));
       return 1;
     }
     console.log(`[harness] extension-host tests exited with code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -89,8 +89,10 @@ async function main(): Promise<number> {
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop(Boolean(process.env.BACKPROP_KEEP));
-    if (!process.env.BACKPROP_KEEP) rmSync(root, { recursive: true, force: true });
-    else console.log(`[harness] kept ${root}`);
+    if (!process.env.BACKPROP_KEEP) {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(SUITE_OUT, { recursive: true, force: true });
+    } else console.log(`[harness] kept ${root} and ${SUITE_OUT}`);
   }
 }
 

@@ -9,7 +9,7 @@
 import { runTests } from '@vscode/test-electron';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bundleSuite } from './bundle';
+import { bundleSuite, SUITE_OUT } from './bundle';
 import { REPO_ROOT } from './tools';
 import { makeExamplesWorkspace } from './workspace';
 
@@ -35,6 +35,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     rmSync(dirname(workspace), { recursive: true, force: true });
+    rmSync(SUITE_OUT, { recursive: true, force: true });
   }
 }
 

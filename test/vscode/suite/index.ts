@@ -7,7 +7,7 @@
  * host's console is not the runner's terminal.
  */
 import Mocha from 'mocha';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 
@@ -16,27 +16,26 @@ export function run(): Promise<void> {
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(join(__dirname, file));
   }
-  const lines: string[] = [];
-  // Reporters print through Base.consoleLog (console.log captured when mocha loaded): keep a copy.
+  // Reporters print through Base.consoleLog (console.log captured when mocha loaded). Each line
+  // also goes straight to report.txt, so a runner that times out can still show how far it got.
+  const reportFile = join(__dirname, 'report.txt');
+  writeFileSync(reportFile, '');
   const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
   const originalLog = base.consoleLog;
   base.consoleLog = (...args: unknown[]): void => {
-    lines.push(format(...args));
+    appendFileSync(reportFile, `${format(...args)}\n`);
     originalLog(...args);
   };
-  const report = (): void => writeFileSync(join(__dirname, 'report.txt'), `${lines.join('\n')}\n`);
   return new Promise((resolveRun, reject) => {
     try {
       mocha.run((failures) => {
         base.consoleLog = originalLog;
-        report();
         if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
         else resolveRun();
       });
     } catch (error) {
       base.consoleLog = originalLog;
-      lines.push(`mocha could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      report();
+      appendFileSync(reportFile, `mocha could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       reject(error instanceof Error ? error : new Error(String(error)));
     }
   });
