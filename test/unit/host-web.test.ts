@@ -1,13 +1,56 @@
 /**
  * The web extension: src/extension.ts bundled for the browser (as scripts/build.mjs does for
- * dist/web/extension.js) needs nothing but `vscode` — no Node built-ins, no `process`, no `Buffer`.
+ * dist/web/extension.js) needs nothing but `vscode`, and activates in a context that has only
+ * browser globals (no `process`, `Buffer`, `require` of Node modules), registering every command.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import * as vm from 'node:vm';
 import * as esbuild from 'esbuild';
 
+interface Call {
+  path: string;
+  args: unknown[];
+}
+
+/**
+ * A stand-in for the `vscode` module: every property is another stand-in, every call and `new`
+ * is recorded and gives a stand-in back. Enough for activation code to run through.
+ */
+function standIn(path: string, calls: Call[]): unknown {
+  const own = new Map<PropertyKey, unknown>();
+  const target = function () {
+    /* callable */
+  };
+  return new Proxy(target, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined; // not a promise
+      if (prop === Symbol.toPrimitive) return () => '';
+      if (prop === Symbol.iterator) return function* () {
+        /* empty */
+      };
+      if (!own.has(prop)) own.set(prop, standIn(`${path}.${String(prop)}`, calls));
+      return own.get(prop);
+    },
+    set(_t, prop, value) {
+      own.set(prop, value);
+      return true;
+    },
+    apply(_t, _this, args: unknown[]) {
+      calls.push({ path, args });
+      return standIn(`${path}()`, calls);
+    },
+    construct(_t, args: unknown[]) {
+      calls.push({ path: `new ${path}`, args });
+      return standIn(`new ${path}`, calls) as object;
+    },
+  });
+}
+
+let code = '';
+
 describe('host web bundle', () => {
-  it('bundles for the browser and requires only vscode', async () => {
+  before(async () => {
     const out = await esbuild.build({
       entryPoints: [new URL('../../src/extension.ts', import.meta.url).pathname],
       bundle: true,
@@ -18,14 +61,54 @@ describe('host web bundle', () => {
       external: ['vscode', 'node:worker_threads'],
       define: { 'process.env.BACKPROP_WEB': '"1"' },
       logLevel: 'silent',
-      minify: true,
     });
-    const code = out.outputFiles[0].text;
+    code = out.outputFiles[0].text;
+  });
+
+  it('requires only vscode and uses no Node globals', () => {
     const required = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
+    required.delete('node:worker_threads'); // the training helper's dynamic import, never reached on the web
     assert.deepEqual([...required], ['vscode']);
-    // The host code itself (not the training helper's guarded dynamic import) never touches Node globals.
-    for (const global of ['Buffer.', '__dirname', '__filename', 'process.cwd', 'process.platform']) {
-      assert.ok(!code.includes(global), `the web bundle uses ${global}`);
+    for (const g of ['Buffer.', '__dirname', '__filename', 'process.cwd', 'process.platform']) {
+      assert.ok(!code.includes(g), `the web bundle uses ${g}`);
     }
+  });
+
+  it('activates with browser globals only and registers every stepping command', () => {
+    const calls: Call[] = [];
+    // A plain object with the API's names (esbuild's CommonJS interop copies own properties).
+    const names = 'commands workspace window languages env l10n Uri EventEmitter Disposable ThemeColor ThemeIcon TreeItem TreeItemCollapsibleState Range Position Diagnostic DiagnosticSeverity Hover InlayHint MarkdownString CodeLens StatusBarAlignment OverviewRulerLane ViewColumn TextEditorRevealType QuickPickItemKind FileType ConfigurationTarget ProgressLocation CancellationTokenSource';
+    const vscode = Object.fromEntries(names.split(' ').map((n) => [n, standIn(`vscode.${n}`, calls)]));
+    const module = { exports: {} as Record<string, unknown> };
+    const sandbox = {
+      module,
+      exports: module.exports,
+      require: (name: string) => {
+        if (name === 'vscode') return vscode;
+        throw new Error(`the web bundle required ${name}`);
+      },
+      console,
+      setTimeout,
+      clearTimeout,
+      queueMicrotask,
+      TextDecoder,
+      TextEncoder,
+      URL,
+      crypto: globalThis.crypto,
+    };
+    vm.runInNewContext(code, sandbox, { filename: 'web-extension.js' });
+    const activate = module.exports.activate as (ctx: unknown) => { session: unknown; panelOpen: unknown };
+    assert.equal(typeof activate, 'function');
+    const context = { subscriptions: [] as unknown[], extensionUri: standIn('extensionUri', calls), globalStorageUri: standIn('globalStorageUri', calls), storageUri: undefined };
+    const api = activate(context);
+    assert.equal(typeof api.session, 'function');
+    assert.equal(typeof api.panelOpen, 'function');
+    const registered = calls.filter((c) => c.path === 'vscode.commands.registerCommand').map((c) => c.args[0]);
+    for (const id of ['openStepper', 'stepForward', 'stepBackward', 'previousStep', 'nextStep', 'runForward', 'runBackward', 'reset', 'goToStep', 'toggleComposite', 'openExample']) {
+      assert.ok(registered.includes(`backprop.${id}`), `backprop.${id} registered`);
+    }
+    assert.ok(calls.some((c) => c.path === 'vscode.window.registerWebviewPanelSerializer' && c.args[0] === 'backprop.stepper'));
+    assert.ok(calls.some((c) => c.path === 'vscode.window.createTreeView' && c.args[0] === 'backprop.nodes'));
+    assert.ok(context.subscriptions.length > 10);
   });
 });
