@@ -18,6 +18,10 @@ export function errorLine(file: string, range: SourceRange | undefined, message:
   return `${where}: error: ${message}`;
 }
 
+export function warningLine(file: string, range: SourceRange, message: string): string {
+  return `${file}:${range.start.line}:${range.start.column}: warning: ${message}`;
+}
+
 function readError(file: string, e: unknown): CliError {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   const reason: Record<string, string> = {
@@ -48,5 +52,8 @@ export function loadProgram(io: CliIo, file: string, expand: boolean): LoadedPro
     if (lines.length === 0) lines.push(errorLine(file, { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, 'the program did not compile'));
     throw new CliError(lines);
   }
+  // Warnings go to stderr, like a compiler's; stdout stays exactly the requested output.
+  const warnings = result.diagnostics.filter((d) => d.severity === 'warning').slice(0, MAX_ERROR_LINES);
+  if (warnings.length > 0) io.stderr(`${warnings.map((d) => warningLine(file, d.range, d.message)).join('\n')}\n`);
   return { file, source, result, graph: result.graph };
 }

@@ -147,6 +147,7 @@ class Compiler {
     }
     const base = { diagnostics: this.diagnostics, statements: this.statements, identifiers: this.identifiers, outputName };
     if (this.diagnostics.some((d) => d.severity === 'error') || outputId === undefined) return base;
+    if (!this.syntaxErrors) this.warnUnused(outputId);
 
     let graph: Graph = { nodes: this.nodes.map((n) => Object.freeze(n) as GraphNode), output: outputId };
     if (options.expand) {
@@ -158,6 +159,25 @@ class Compiler {
       }
     }
     return { ...base, graph };
+  }
+
+  /**
+   * A warning for every named value the output does not depend on: its gradient is 0, which
+   * surprises a student who expected it to take part.
+   */
+  private warnUnused(outputId: number): void {
+    const needed = new Uint8Array(this.nodes.length);
+    needed[outputId] = 1;
+    for (let id = outputId; id >= 0; id--) {
+      if (needed[id]) for (const i of this.nodes[id].inputs) needed[i] = 1;
+    }
+    const output = this.nodes[outputId].label;
+    for (const s of this.statements) {
+      if (s.kind !== 'assign' || s.name === undefined || s.nameRange === undefined) continue;
+      const id = this.bindings.get(s.name);
+      if (typeof id !== 'number' || needed[id]) continue;
+      this.diagnostics.push({ message: `'${s.name}' does not affect the output '${output}' (nothing that leads to '${output}' uses it), so its gradient is 0`, range: s.nameRange, severity: 'warning' });
+    }
   }
 
   private error(range: SourceRange, message: string): void {

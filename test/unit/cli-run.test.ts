@@ -111,6 +111,14 @@ describe('cli run', () => {
     }
   });
 
+  it('warnings go to stderr as FILE:LINE:COLUMN: warning: …, exit 0, stdout still one JSON object', () => {
+    const p = file('unused.backprop', 'x = 1\nw = 5\ny = x * 2\n');
+    const r = run(['run', p, '--json']);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:1: warning: 'w' does not affect the output 'y'`));
+    assert.deepEqual(JSON.parse(r.stdout), { output: 'y', values: { x: 1, w: 5, y: 2 }, grads: { x: 2, w: 0, y: 1 } });
+  });
+
   it('human output: aligned names, numpy-style numbers', () => {
     const r = run(['run', 'examples/relu.backprop']);
     assert.equal(r.code, 0);

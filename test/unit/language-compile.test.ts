@@ -131,6 +131,23 @@ describe('language: literals, leaves and folding', () => {
   });
 });
 
+describe('language: warnings', () => {
+  it('a named value the output does not depend on is a warning (gradient 0), the graph still compiles', () => {
+    const r = compile('x = 1\nw = 5\nq = w * 2\ny = x * 2');
+    assert.ok(r.graph);
+    assert.deepEqual(
+      r.diagnostics.map((d) => `${d.severity} ${d.range.start.line}:${d.range.start.column}`),
+      ['warning 2:1', 'warning 3:1'],
+    );
+    assert.match(r.diagnostics[0].message, /'w' does not affect the output 'y'.*gradient is 0/);
+  });
+
+  it('no warnings when there are errors, and none for the examples-style programs', () => {
+    assert.deepEqual(compile('x = 1\nw = 5\ny = x * zz').diagnostics.map((d) => d.severity), ['error']);
+    assert.deepEqual(compile('x = 1\ny = x * 2').diagnostics, []);
+  });
+});
+
 describe('language: labels', () => {
   it('unnamed nodes get op+counter labels, unique and never clashing with user names', () => {
     const g = compileOk('mul1 = 3\nx = 2\ny = relu(x * 2) + x * mul1 + exp(x) * 4');
