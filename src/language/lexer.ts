@@ -170,7 +170,7 @@ export function lex(source: string): LexResult {
       if (isIdentStart(charAt(source, i)) || source[i] === '.') {
         const end = scanWord(source, i);
         const word = source.slice(start, end);
-        const hint = source[i] === '.' ? 'a number has at most one decimal point' : `names start with a letter or _; to multiply, write ${source.slice(start, i)} * ${source.slice(i, end)}`;
+        const hint = numberHint(source.slice(start, i), source.slice(i, end));
         diagnostics.push({ message: `'${word}' is not a number or a name (${hint})`, range: { start: pos(start), end: pos(end) }, severity: 'error' });
         push('invalid', start, end);
         i = end;
@@ -211,6 +211,14 @@ export function lex(source: string): LexResult {
   }
   push('eof', i, i);
   return { tokens, diagnostics };
+}
+
+/** Why `digits` + `rest` (e.g. `2x`, `1.2.3`, `0x1f`, `1_000`) is not a number. */
+function numberHint(digits: string, rest: string): string {
+  if (rest.startsWith('.')) return 'a number has at most one decimal point';
+  if (digits === '0' && /^[xob]/i.test(rest)) return 'only decimal numbers are supported, e.g. 31 or 1e-3';
+  if (rest.startsWith('_')) return `write numbers without _, e.g. ${(digits + rest).replace(/_/g, '')}`;
+  return `names start with a letter or _; to multiply, write ${digits} * ${rest}`;
 }
 
 function scanWord(source: string, from: number): number {

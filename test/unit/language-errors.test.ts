@@ -43,6 +43,8 @@ const ERRORS: [string, string, RegExp][] = [
   ['x = 1\ny = x; z = 1', '2:6', /one statement per line/],
   ['x = 12abc', '1:5', /'12abc' is not a number or a name .*write 12 \* abc/],
   ['x = 1.2.3', '1:5', /at most one decimal point/],
+  ['x = 0x1f', '1:5', /only decimal numbers/],
+  ['x = 1_000', '1:5', /without _, e\.g\. 1000/],
   ['x = 1e', '1:5', /exponent without digits/],
   ['x = "a"', '1:5', /no strings/],
   ['x = （1）', '1:5', /full-width character; type the ASCII '\('/],
