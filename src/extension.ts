@@ -12,6 +12,7 @@ import { ExamplesProvider } from './host/examples';
 import { NodesTreeProvider, type NodeItem } from './host/nodesTree';
 import { PANEL_VIEW_TYPE, StepperPanel, parsePersistedState } from './host/panel';
 import type { GraphSession } from './host/session';
+import type { RevealMode } from './host/commands';
 import { StatusBar } from './host/statusBar';
 import { PanelStateStore } from './host/stateStore';
 import { registerTrainingCommands } from './host/train/commands';
@@ -24,37 +25,50 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const examplesView = vscode.window.createTreeView('backprop.examples', { treeDataProvider: examples });
   nodesView.description = controller.current?.fileName ?? '';
 
-  /** Shows a node's line in its editor (beside the panel), optionally without taking focus. */
-  const revealNode = async (session: GraphSession, id: number, focusEditor: boolean): Promise<void> => {
+  /**
+   * Shows a node's line. 'ifVisible': only in an editor already showing the file (a click in the
+   * panel must not cover it); 'show': also opens the file, in a group other than the panel's,
+   * keeping the focus; 'focus': opens it and moves the focus there.
+   */
+  const revealNode = async (session: GraphSession, id: number, mode: RevealMode): Promise<void> => {
     const n = session.node(id);
     if (!n) return;
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(session.uri));
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === session.uri);
+    if (!visible && mode === 'ifVisible') return;
+    const doc = visible?.document ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(session.uri)));
     const line = Math.min(Math.max(0, n.range.start.line - 1), doc.lineCount - 1);
-    const range = new vscode.Range(line, Math.max(0, n.range.start.column - 1), line, Math.max(0, n.range.start.column - 1));
-    const editor = await vscode.window.showTextDocument(doc, {
-      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
-      preserveFocus: !focusEditor,
-      preview: false,
-      selection: range,
-    });
+    const at = new vscode.Position(line, Math.max(0, n.range.start.column - 1));
+    const range = doc.validateRange(new vscode.Range(at, at));
+    if (visible && mode !== 'focus') {
+      visible.selection = new vscode.Selection(range.start, range.start);
+      visible.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      return;
+    }
+    const panelColumn = panel.viewColumn;
+    const column = visible?.viewColumn ?? (panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: mode !== 'focus', preview: false, selection: range });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   };
 
   const store = new PanelStateStore(context.storageUri ?? context.globalStorageUri);
   /** Keeps the host-side copy of the panel's state current (see stateStore.ts). */
-  const rememberPanel = (): void => {
+  const rememberPanel = (panelEvent = false): void => {
     const s = controller.current;
-    if (!panel.isOpen) store.save(null);
-    else if (s) store.save({ uri: s.uri, cursor: s.cursor, expanded: s.expanded, selected: panel.selectedNode });
+    if (panel.isOpen) {
+      if (s) store.save({ uri: s.uri, cursor: s.cursor, expanded: s.expanded, selected: panel.selectedNode });
+    } else if (panelEvent) {
+      // Closed by the user. (Not on other events: right after a reload the panel is not attached
+      // yet, and clearing the copy then would lose what the serializer is about to read.)
+      store.save(null);
+    }
   };
 
   let revealingInTree = false;
   const panel = new StepperPanel(context.extensionUri, controller, {
     runCommand: (command) => runner.run(command),
-    stateChanged: () => rememberPanel(),
+    stateChanged: () => rememberPanel(true),
     selectNode: (session, id, how) => {
-      void revealNode(session, id, how === 'reveal');
+      void revealNode(session, id, how === 'reveal' ? 'focus' : 'ifVisible');
       if (nodesView.visible) {
         revealingInTree = true;
         void Promise.resolve(nodesView.reveal(nodes.itemFor(id), { select: true, focus: false })).finally(() => {
@@ -87,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       if (!item || !session) return;
       const id = item.kind === 'node' ? item.id : item.target;
       panel.select(id);
-      void revealNode(session, id, false);
+      void revealNode(session, id, 'show');
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, raw: unknown) {

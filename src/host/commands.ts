@@ -12,11 +12,14 @@ import type { StepperPanel } from './panel';
 import type { GraphSession } from './session';
 import { stepTitle } from './stepText';
 
+/** How far revealing a node's line may go (see extension.ts). */
+export type RevealMode = 'ifVisible' | 'show' | 'focus';
+
 export interface CommandDeps {
   controller: SessionController;
   panel: StepperPanel;
   examples: ExamplesProvider;
-  revealNode(session: GraphSession, node: number, focusEditor: boolean): Promise<void>;
+  revealNode(session: GraphSession, node: number, mode: RevealMode): Promise<void>;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): StepCommandRunner {
@@ -174,7 +177,7 @@ export class StepCommandRunner {
     const session = this.deps.controller.current;
     const id = typeof arg === 'number' ? arg : typeof arg === 'object' && arg !== null && 'id' in arg ? Number((arg as { id: unknown }).id) : NaN;
     if (!session || !Number.isInteger(id) || !session.node(id)) return;
-    await this.deps.revealNode(session, id, true);
+    await this.deps.revealNode(session, id, 'focus');
   }
 
   private explainBackwardNeedsForward(session: GraphSession): void {

@@ -45,8 +45,6 @@ export function nodeMarkdown(session: GraphSession, n: GraphNode): vscode.Markdo
 export class EditorFeatures implements vscode.InlayHintsProvider, vscode.HoverProvider, vscode.CodeLensProvider, vscode.Disposable {
   private readonly hintsChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeInlayHints = this.hintsChanged.event;
-  private readonly lensChanged = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.lensChanged.event;
   private readonly currentLine = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
     backgroundColor: new vscode.ThemeColor('editor.stackFrameHighlightBackground'),
@@ -58,7 +56,6 @@ export class EditorFeatures implements vscode.InlayHintsProvider, vscode.HoverPr
   constructor(private readonly controller: SessionController) {
     this.disposables.push(
       this.hintsChanged,
-      this.lensChanged,
       this.currentLine,
       vscode.languages.registerInlayHintsProvider(SELECTOR, this),
       vscode.languages.registerHoverProvider(SELECTOR, this),

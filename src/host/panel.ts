@@ -54,6 +54,11 @@ export class StepperPanel implements vscode.Disposable {
     return this.panel?.visible === true;
   }
 
+  /** The editor column the panel is in, when open. */
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel?.viewColumn;
+  }
+
   /** The node selected in the panel, if any. */
   get selectedNode(): number | null {
     return this.selected;
