@@ -68,7 +68,19 @@ class Parser {
   /** Height of every built sub-tree (leaves are 1), to cap the compiler's recursion. */
   private readonly heights = new WeakMap<Expr, number>();
 
-  constructor(private readonly tokens: readonly Token[]) {}
+  /** For each token index, the index of the first token at or after it that is not a line break. */
+  private readonly nextSignificant: Int32Array;
+
+  constructor(private readonly tokens: readonly Token[]) {
+    // Precomputed so that looking past blank lines is O(1): otherwise thousands of blank lines
+    // inside an open bracket would make parsing quadratic.
+    this.nextSignificant = new Int32Array(tokens.length);
+    let next = tokens.length - 1;
+    for (let i = tokens.length - 1; i >= 0; i--) {
+      if (tokens[i].kind !== 'newline') next = i;
+      this.nextSignificant[i] = next;
+    }
+  }
 
   parseProgram(): ParseResult {
     const statements: Statement[] = [];
@@ -132,8 +144,7 @@ class Parser {
 
   /** Whether tokens from index `i` look like the start of a new statement: `name =`. */
   private startsStatement(i: number): boolean {
-    let j = i;
-    while (this.tokens[j].kind === 'newline') j++;
+    const j = this.nextSignificant[Math.min(i, this.tokens.length - 1)];
     return this.tokens[j].kind === 'ident' && this.tokens[j + 1].kind === '=';
   }
 

@@ -192,6 +192,11 @@ describe('language: limits are errors, never crashes', () => {
     assert.match(firstError(`x = 1\n${'#'.repeat(MAX_SOURCE_LENGTH)}`), /file is too long/);
   });
 
+  it('an open bracket followed by a huge number of blank lines (linear, not quadratic)', () => {
+    assert.match(firstError(`x = (${'\n'.repeat(190_000)}`), /'\(' is never closed/);
+    assert.ok(compile(`x = [1,${'\n'.repeat(190_000)}2]\ny = sum(x)`).graph);
+  });
+
   it('many errors in a long file still finish', () => {
     const r = compile('$\n'.repeat(50_000));
     assert.equal(r.diagnostics.length, 50_000);
