@@ -125,13 +125,24 @@ async function main(): Promise<void> {
     ];
     const np = numpy.peer;
     if (np) {
-      contenders.push({ name: `numpy ${numpyInfo?.numpy ?? ''} + ${numpyInfo?.blas ?? 'BLAS'}, 1 thread (float64)`, run: async (r) => (await np.request<{ us: number[] }>({ cmd: 'step', reps: r })).us });
+      let npCpu: number | undefined;
+      contenders.push({
+        name: `numpy ${numpyInfo?.numpy ?? ''} + ${numpyInfo?.blas ?? 'BLAS'}, 1 thread (float64)`,
+        run: async (r) => {
+          const got = await np.request<{ us: number[]; cpuUsPerStep: number }>({ cmd: 'step', reps: r });
+          npCpu = got.cpuUsPerStep;
+          return got.us;
+        },
+        lastCpuUsPerStep: () => npCpu,
+      });
     }
     // Warm-up: JIT tiers, caches, tfjs kernels.
     await interleave(contenders, quick ? 2 : 4, 10);
     const rounds = quick ? 6 : 30, reps = 5;
-    const samples = await interleave(contenders, rounds, reps);
+    const { wall: samples, cpu: cpuSamples } = await interleave(contenders, rounds, reps);
     const med = new Map([...samples].map(([k, v]) => [k, median(v)]));
+    const cpuMed = new Map([...cpuSamples].map(([k, v]) => [k, median(v)]));
+    const engineCpuUs = cpuMed.get(contenders[0].name) ?? null;
     const engineUs = med.get(contenders[0].name) ?? null;
     const get = (i: number): number | null => (contenders[i] ? (med.get(contenders[i].name) ?? null) : null);
     const [tsUs, copyUs, cpuUs, tfWasmUs, numpyUs] = [get(1), get(2), get(3), get(4), np ? get(5) : null];
@@ -139,19 +150,25 @@ async function main(): Promise<void> {
     log(`## Two-layer-net step: 784-50-10, batch 100, forward + backward (loss and the 4 parameter gradients)`);
     log(`${rounds} interleaved rounds × ${reps} steps = ${rounds * reps} timed steps per row (after ${quick ? 2 : 4}×10 warm-up); medians`);
     log(table(
-      ['implementation', 'median µs', 'p10 µs', 'p90 µs', 'engine / this'],
+      ['implementation', 'median µs', 'p10 µs', 'p90 µs', 'engine / this', 'CPU µs/step', 'engine / this (CPU)'],
       contenders.map((c) => {
         const s = samples.get(c.name) ?? [];
         const sorted = [...s].sort((a, b) => a - b);
-        return [c.name, fmt(med.get(c.name)), fmt(sorted[Math.floor(0.1 * (sorted.length - 1))]), fmt(sorted[Math.floor(0.9 * (sorted.length - 1))]), ratio(engineUs, med.get(c.name) ?? null)];
+        return [
+          c.name, fmt(med.get(c.name)), fmt(sorted[Math.floor(0.1 * (sorted.length - 1))]), fmt(sorted[Math.floor(0.9 * (sorted.length - 1))]),
+          ratio(engineUs, med.get(c.name) ?? null), fmt(cpuMed.get(c.name)), ratio(engineCpuUs, cpuMed.get(c.name) ?? null),
+        ];
       }),
     ));
+    log('(median µs: wall clock per step; CPU µs/step: process CPU time per turn ÷ steps, median over turns — insensitive to time spent descheduled on a busy machine)');
     const flops = 2 * N * H * I * 2 + 2 * N * O * H * 3; // x·W1, xᵀ·dA1; three products in layer 2
     log(`engine: ${fmt(flops / 1e6, 2)} MFLOP per step (no dx for the first layer, like tf.variableGrads) → ${fmt(engineUs ? flops / engineUs / 1e3 : null, 1)} GFLOP/s`);
     log(`targets (issue 6): engine/tfjs-wasm ≤ 0.5 → ${ratio(engineUs, tfWasmUs)}; engine/tfjs-cpu ≤ 0.15 → ${ratio(engineUs, cpuUs)}`);
     results.twoLayerNet = {
       engineUs, tfjsWasmUs: tfWasmUs, tfjsCpuUs: cpuUs, numpyUs, engineTypeScriptUs: tsUs, engineWithInputCopyUs: copyUs,
       runsPerRow: rounds * reps, rounds, stepsPerTurn: reps,
+      cpuUsPerStep: Object.fromEntries(contenders.map((c) => [c.name, cpuMed.get(c.name) ?? null])),
+      wallMedianUs: Object.fromEntries(contenders.map((c) => [c.name, med.get(c.name) ?? null])),
       ratios: { engineOverTfjsWasm: engineUs && tfWasmUs ? engineUs / tfWasmUs : null, engineOverTfjsCpu: engineUs && cpuUs ? engineUs / cpuUs : null, engineOverNumpy: engineUs && numpyUs ? engineUs / numpyUs : null },
       tfjs: tf, numpy: numpyInfo,
     };

@@ -22,6 +22,18 @@ export function nowUs(): number {
 export interface Contender {
   name: string;
   run(reps: number): Promise<number[]> | number[];
+  /**
+   * CPU time per step (µs) of the last turn, when the contender measures it itself (a child
+   * process); otherwise this process's user + system CPU time over the turn is used.
+   */
+  lastCpuUsPerStep?(): number | undefined;
+}
+
+export interface InterleavedSamples {
+  /** Wall-clock µs of every step. */
+  wall: Map<string, number[]>;
+  /** CPU µs per step, one value per turn: unaffected by time the process spent descheduled. */
+  cpu: Map<string, number[]>;
 }
 
 /** Times `reps` calls of a synchronous step, one sample per call. */
@@ -40,16 +52,20 @@ export function timeSteps(reps: number, step: () => void): number[] {
  * rotates from round to round, so slow drifts of the machine (other processes, frequency) hit
  * everyone alike. Returns every contender's samples.
  */
-export async function interleave(contenders: readonly Contender[], rounds: number, reps: number): Promise<Map<string, number[]>> {
-  const samples = new Map(contenders.map((c) => [c.name, [] as number[]]));
+export async function interleave(contenders: readonly Contender[], rounds: number, reps: number): Promise<InterleavedSamples> {
+  const wall = new Map(contenders.map((c) => [c.name, [] as number[]]));
+  const cpu = new Map(contenders.map((c) => [c.name, [] as number[]]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[(round + i) % contenders.length];
+      const before = process.cpuUsage();
       const got = await c.run(reps);
-      samples.get(c.name)?.push(...got);
+      const used = process.cpuUsage(before);
+      wall.get(c.name)?.push(...got);
+      cpu.get(c.name)?.push(c.lastCpuUsPerStep?.() ?? (used.user + used.system) / reps);
     }
   }
-  return samples;
+  return { wall, cpu };
 }
 
 export function fmt(x: number | null | undefined, digits = 0): string {
