@@ -5,13 +5,19 @@
  * mocha is bundled in, so the suite needs nothing from node_modules at run time.
  */
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './tools';
 
 export const SUITE_OUT = join(REPO_ROOT, 'out', 'test', 'vscode', `run-${process.pid}`);
 
-export async function bundleSuite(): Promise<string> {
+/** `--grep PATTERN` on a runner's command line: only the tests whose full title matches. */
+export function grepArg(argv: readonly string[] = process.argv.slice(2)): string | undefined {
+  const i = argv.indexOf('--grep');
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+export async function bundleSuite(grep = grepArg()): Promise<string> {
   const srcDir = join(REPO_ROOT, 'test', 'vscode', 'suite');
   const entries = readdirSync(srcDir)
     .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
@@ -30,5 +36,6 @@ export async function bundleSuite(): Promise<string> {
     // mocha's parallel mode (unused here) resolves worker files at run time.
     logOverride: { 'require-resolve-not-external': 'silent' },
   });
+  if (grep) writeFileSync(join(SUITE_OUT, 'options.json'), JSON.stringify({ grep }));
   return join(SUITE_OUT, 'index.js');
 }

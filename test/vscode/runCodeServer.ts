@@ -5,7 +5,7 @@
  * `@vscode/test-electron` passes on the desktop. The workbench reports the suite's output through
  * `codeAutomationLog` and its result through `codeAutomationExit`.
  *
- *   node --import tsx test/vscode/runCodeServer.ts      (needs `npm run build` first)
+ *   node --import tsx test/vscode/runCodeServer.ts [--grep PATTERN]   (needs `npm run build` first)
  *   BACKPROP_TEST_TIMEOUT=seconds (default 300), BACKPROP_KEEP=1 keeps the temp profile.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';

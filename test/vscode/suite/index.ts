@@ -7,12 +7,24 @@
  * host's console is not the runner's terminal.
  */
 import Mocha from 'mocha';
-import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 
+/** Options a runner may leave next to the bundle (the extension host gets no command line of ours). */
+interface SuiteOptions {
+  grep?: string;
+}
+
+function readOptions(): SuiteOptions {
+  const file = join(__dirname, 'options.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SuiteOptions) : {};
+}
+
 export function run(): Promise<void> {
+  const options = readOptions();
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  if (options.grep) mocha.grep(options.grep);
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(join(__dirname, file));
   }
@@ -23,7 +35,9 @@ export function run(): Promise<void> {
   const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
   const originalLog = base.consoleLog;
   base.consoleLog = (...args: unknown[]): void => {
-    appendFileSync(reportFile, `${format(...args)}\n`);
+    // No colour codes in the file (supports-color turns them on when CI is set).
+    // eslint-disable-next-line no-control-regex
+    appendFileSync(reportFile, `${format(...args).replace(/\u001b\[[0-9;]*m/g, '')}\n`);
     originalLog(...args);
   };
   return new Promise((resolveRun, reject) => {
