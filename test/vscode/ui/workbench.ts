@@ -146,13 +146,19 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
   }
 }
 
-/** The webview's document is nested in iframes: the frame that holds `#backprop-root`. */
+/**
+ * The webview's document is nested in iframes: the frame that holds `#backprop-root`, once it shows
+ * a graph (the root exists before the host's first message has arrived, with data-total 0).
+ */
 export async function stepperFrame(page: Page): Promise<Frame> {
-  return until('the stepper webview (#backprop-root)', async () => {
+  return until('the stepper webview (#backprop-root) showing a graph', async () => {
     for (const frame of page.frames()) {
       if (frame.isDetached()) continue;
       const found = await frame.$('#backprop-root').catch(() => null);
-      if (found) return frame;
+      if (!found) continue;
+      const total = Number(await found.getAttribute('data-total'));
+      const nodes = await frame.locator('[data-node]').count();
+      if (total > 0 && nodes > 0) return frame;
     }
     return undefined;
   });
