@@ -58,6 +58,9 @@ type Value = { kind: 'const'; tensor: Tensor; range: SourceRange } | { kind: 'no
 
 const POISON: Value = { kind: 'poison' };
 
+/** Distinct undefined names that get a "did you mean" search (each search scans every name). */
+const MAX_SUGGESTION_SEARCHES = 100;
+
 /** Names a student might try for non-finite values (numpy spellings included). */
 const NON_FINITE_NAMES: ReadonlySet<string> = new Set(['NaN', 'nan', 'NAN', 'Infinity', 'infinity', 'inf', 'Inf', 'INF']);
 
@@ -104,6 +107,7 @@ class Compiler {
   private readonly labelCounters = new Map<string, number>();
   private random: RandomSource = createRandom(0);
   private totalSize = 0;
+  private readonly suggestions = new Map<string, string | undefined>();
   /** The statement being compiled, for the self-reference message. */
   private currentName: string | undefined;
 
@@ -287,9 +291,21 @@ class Compiler {
       this.error(e.range, `'${e.name}' is a function; call it with parentheses, e.g. ${e.name}(x)`);
       return POISON;
     }
-    const suggestion = nearestName(e.name, [...this.bindings.keys()]);
+    const suggestion = this.suggestName(e.name);
     this.error(e.range, `'${e.name}' is not defined${suggestion ? ` (did you mean '${suggestion}'?)` : '; define it first, e.g. ' + e.name + ' = 1'}`);
     return POISON;
+  }
+
+  /**
+   * "Did you mean …?" for an undefined name. Cached per name and limited in number: each search
+   * compares against every defined name, and a file full of undefined names must stay fast.
+   */
+  private suggestName(name: string): string | undefined {
+    if (this.suggestions.has(name)) return this.suggestions.get(name);
+    if (this.suggestions.size >= MAX_SUGGESTION_SEARCHES) return undefined;
+    const found = nearestName(name, this.bindings.keys());
+    this.suggestions.set(name, found);
+    return found;
   }
 
   private lowerPower(baseExpr: Expr, expExpr: Expr, range: SourceRange): Value {

@@ -45,7 +45,8 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   let best: string | undefined;
   let bestDist = Infinity;
   const lower = name.toLowerCase();
-  for (const c of candidates) {
+  const list = [...candidates]; // iterated twice below
+  for (const c of list) {
     const d = editDistance(lower, c.toLowerCase());
     if (d < bestDist) {
       best = c;
@@ -57,7 +58,7 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   if (bestDist <= limit) return best;
   // `softmax(` for `softmax_with_loss(`: a prefix of a long name is a plausible slip too.
   if (lower.length >= 3) {
-    for (const c of candidates) if (c.toLowerCase().startsWith(lower)) return c;
+    for (const c of list) if (c.toLowerCase().startsWith(lower)) return c;
   }
   return undefined;
 }
