@@ -200,9 +200,9 @@ describe('language: limits are errors, never crashes', () => {
   it('thousands of undefined names among thousands of defined ones (suggestions are bounded)', () => {
     const lines: string[] = [];
     for (let i = 0; i < 2500; i++) lines.push(`abcdef${i} = 1`);
-    for (let k = 0; k < 60; k++) lines.push(`y${k} = ${Array.from({ length: 300 }, (_, j) => `qq${k * 300 + j}`).join(' + ')}`);
+    for (let k = 0; k < 40; k++) lines.push(`y${k} = ${Array.from({ length: 300 }, (_, j) => `qq${k * 300 + j}`).join(' + ')}`);
     const r = compile(lines.join('\n'));
-    assert.equal(r.diagnostics.filter((d) => /is not defined/.test(d.message)).length, 18_000);
+    assert.equal(r.diagnostics.filter((d) => /is not defined/.test(d.message)).length, 12_000);
     assert.match(compile('apple = 1\ny = appl * 2').diagnostics[0].message, /did you mean 'apple'/);
   });
 
