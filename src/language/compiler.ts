@@ -21,7 +21,7 @@ import type { Expr, Program, Statement } from './ast';
 import { ALL_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, LAYER_FUNCTIONS } from './builtins';
 import { type Diagnostic, nearestName } from './diagnostics';
 import { createRandom, expandGraph, foldOp, type RandomSource } from './engineBridge';
-import { MAX_NODES, MAX_TENSOR_SIZE, MAX_TOTAL_SIZE } from './limits';
+import { MAX_FOLD_WORK, MAX_GRAPH_WORK, MAX_NODES, MAX_TENSOR_SIZE, MAX_TOTAL_SIZE } from './limits';
 
 export interface IdentifierInfo {
   name: string;
@@ -108,6 +108,10 @@ class Compiler {
   private random: RandomSource = createRandom(0);
   private totalSize = 0;
   private readonly suggestions = new Map<string, string | undefined>();
+  /** Arithmetic spent on constant folding, and needed by one forward pass of the graph. */
+  private foldWork = 0;
+  private foldBudgetReported = false;
+  private graphWork = 0;
   /** The statement being compiled, for the self-reference message. */
   private currentName: string | undefined;
 
@@ -338,7 +342,9 @@ class Compiler {
       return POISON;
     }
     if (!this.checkSize(inferred.shape, range)) return POISON;
+    const work = opWork(op, shapes, inferred.shape);
     if (values.every((v) => v.kind === 'const')) {
+      if (!this.spendFoldWork(work, range)) return POISON;
       const tensors = values.map((v) => (v as Extract<Value, { kind: 'const' }>).tensor);
       const folded = foldOp(op, tensors, attrs);
       const bad = firstNonFinite(folded);
@@ -347,6 +353,11 @@ class Compiler {
         return POISON;
       }
       return { kind: 'const', tensor: folded, range };
+    }
+    this.graphWork += work;
+    if (this.graphWork > MAX_GRAPH_WORK) {
+      this.error(range, `one forward pass of this graph would take about ${formatCount(this.graphWork)} arithmetic operations, more than the limit of ${formatCount(MAX_GRAPH_WORK)}; use smaller matrices`);
+      throw new Abort();
     }
     const inputs = values.map((v) => this.materialize(v));
     const node: Omit<MutableNode, 'id'> = { op, inputs, label: this.nextLabel(op), shape: inferred.shape, range };
@@ -366,6 +377,16 @@ class Compiler {
       stack.push(...n.inputs);
     }
     return this.nodes[id].label;
+  }
+
+  /** Charges constant folding (done on every keystroke in the editor) against its budget. */
+  private spendFoldWork(work: number, range: SourceRange): boolean {
+    this.foldWork += work;
+    if (this.foldWork <= MAX_FOLD_WORK) return true;
+    if (this.foldBudgetReported) return false; // said once; later constants just fail quietly
+    this.foldBudgetReported = true;
+    this.error(range, `computing the constants of this program takes about ${formatCount(this.foldWork)} arithmetic operations, more than the ${formatCount(MAX_FOLD_WORK)} allowed while compiling; use smaller constants`);
+    return false;
   }
 
   private shapeOf(v: Value): Shape {
@@ -451,6 +472,7 @@ class Compiler {
     if (!ok) return POISON;
     const shape = fn === 'eye' ? [sizes[0], sizes[0]] : sizes;
     if (!this.checkSize(shape, e.range)) return POISON;
+    if (!this.spendFoldWork(shapeSize(shape), e.range)) return POISON;
     let tensor: Tensor;
     switch (fn) {
       case 'zeros':
@@ -556,6 +578,21 @@ class Compiler {
     this.labelCounters.set(prefix, k);
     return label;
   }
+}
+
+/** Rough arithmetic cost of one forward computation of `op` (multiply-adds or elements). */
+function opWork(op: OpKind, inputs: readonly Shape[], output: Shape): number {
+  const size = (sh: Shape): number => shapeSize(sh);
+  if (op === 'matmul') {
+    const a = inputs[0];
+    const k = a[a.length - 1] ?? 1;
+    return Math.max(1, size(output)) * k;
+  }
+  if (op === 'affine') {
+    const w = inputs[1];
+    return size(output) * (w[0] ?? 1) + size(output);
+  }
+  return Math.max(size(output), ...inputs.map(size));
 }
 
 function firstNonFinite(t: Tensor): number | undefined {

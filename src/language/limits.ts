@@ -27,5 +27,17 @@ export const MAX_TENSOR_SIZE = 1_000_000;
 /** Elements over all nodes of a graph: the stepper keeps a value and a gradient for each. */
 export const MAX_TOTAL_SIZE = 5_000_000;
 
+/**
+ * Arithmetic operations (multiply-adds, or elements for elementwise operations) spent folding
+ * constants while compiling: the editor compiles on every keystroke.
+ */
+export const MAX_FOLD_WORK = 5_000_000;
+
+/**
+ * Arithmetic operations for one forward pass of the graph: keeps every step well under a second
+ * (e.g. two 1000×1000 matrices multiplied are 1,000,000,000 and over the limit).
+ */
+export const MAX_GRAPH_WORK = 200_000_000;
+
 /** Largest seed for `seed N` (seeds are unsigned 32-bit integers). */
 export const MAX_SEED = 4_294_967_295;

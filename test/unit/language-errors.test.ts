@@ -182,6 +182,19 @@ describe('language: limits are errors, never crashes', () => {
     assert.match(firstError('x = ones(1, 1000000)\ny = ones(1000000, 1)\nz = x + y'), /limit is 1,000,000 per tensor/);
   });
 
+  it('folding expensive constants while compiling is bounded (reported once)', () => {
+    const r = compile(`W = ones(1000, 1000) @ ones(1000, 1000)\nx = ${'ones(1000, 1000) * 2 + '.repeat(5)}1\ny = x * W`);
+    assert.equal(r.graph, undefined);
+    assert.equal(r.diagnostics.length, 1);
+    assert.match(r.diagnostics[0].message, /more than the 5,000,000 allowed while compiling/);
+    assert.ok(compile('W1 = 0.01 * randn(784, 50)\nx = ones(3, 784) / 255\nh = x @ W1').graph);
+  });
+
+  it('the arithmetic of one forward pass is bounded', () => {
+    assert.match(firstError('A = ones(1000, 1000)\nB = ones(1000, 1000)\nC = A @ B'), /one forward pass .* more than the limit of 200,000,000/);
+    assert.ok(compile('A = ones(300, 300)\nB = ones(300, 300)\nC = A @ B').graph);
+  });
+
   it('total size over the whole graph', () => {
     const lines = ['x = ones(1000, 1000)'];
     for (let i = 0; i < 10; i++) lines.push(`y${i} = x * ${i + 2}`);
