@@ -1,5 +1,6 @@
 /** The `run`, `steps` and `gradcheck` commands. */
 import type { Graph, GraphNode } from '../engine/graph';
+import { opInfo } from '../engine/layers';
 import { backprop, gradientCheck } from '../engine/numgrad';
 import { Stepper, StepError } from '../engine/stepper';
 import { type NestedArray, Tensor } from '../engine/tensor';
@@ -132,6 +133,8 @@ export function stepsCommand(io: CliIo, p: LoadedProgram, options: CommandOption
       node.inputs.forEach((id, k) => rows.push({ tag: k === 0 ? 'in' : '', name: label(id), value: r.inputs[k] }));
       rows.push({ tag: 'out', name: node.label, value: r.output });
     } else {
+      // The local rule, as the panel shows it: what this node does to the gradient.
+      lines.push(`  rule ${opInfo(node.op).formula}`);
       rows.push({ tag: 'dout', name: `∂${label(graph.output)}/∂${node.label}`, value: r.dout });
       node.inputs.forEach((id, k) => rows.push({ tag: k === 0 ? 'grad' : '', name: `∂${label(graph.output)}/∂${label(id)}`, value: r.grads[k] ?? null }));
     }
