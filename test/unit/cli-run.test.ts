@@ -169,7 +169,7 @@ describe('cli steps', () => {
     const r = run(['steps', 'examples/buy-apple-orange.backprop']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^8 steps: 4 forward, 4 backward \(output: price\)/);
-    assert.match(r.stdout, /step 8\/8 {2}backward {2}apple_price = mul\(apple, apple_num\)/);
+    assert.match(r.stdout, /step 8\/8 {2}backward {2}apple_price = mul\(apple, apple_num\)\n {2}rule z = x·y;/);
   });
 });
 
