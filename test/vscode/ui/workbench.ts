@@ -48,6 +48,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       'editor.suggestOnTriggerCharacters': false,
       'editor.acceptSuggestionOnEnter': 'off',
       'workbench.editor.enablePreview': false,
+      // Quick Open of a file shown beside the panel goes to that editor instead of covering the panel.
+      'workbench.editor.revealIfOpen': true,
       'problems.defaultViewMode': 'list',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
     },
