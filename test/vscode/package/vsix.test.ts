@@ -5,7 +5,7 @@
  *   npm run test:package
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../tools';
@@ -84,6 +84,17 @@ describe('the packaged .vsix', () => {
     assert.ok(paths.size > 0, 'the manifest names no files');
     const missing = [...paths].filter((p) => !names.some((n) => n === `extension/${p}` || n.startsWith(`extension/${p}/`)));
     assert.deepEqual(missing, [], 'named in package.json but not packaged');
+  });
+
+  it('holds every bundle the build wrote, but the command-line tool', () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory() ? walk(`${dir}/${d.name}`) : [`${dir}/${d.name}`],
+      );
+    const bundles = walk('dist').filter((f) => f !== 'dist/cli.js' && !f.endsWith('.map'));
+    assert.ok(bundles.includes('dist/extension.js'), 'dist/ was built');
+    const missing = bundles.filter((f) => !names.includes(`extension/${f}`));
+    assert.deepEqual(missing, [], 'built but not packaged (the extension loads these at run time)');
   });
 
   it('was packaged by vsce without warnings', () => {
