@@ -33,6 +33,13 @@ describe('activation', () => {
     const editor = await openExample('buy-apple.backprop');
     assert.equal(editor.document.languageId, 'backprop');
     await waitFor('the extension to be active', () => ext.isActive);
+    // The examples workspace contains .backprop files, so workspaceContains may have activated it
+    // already; opening a file must be enough on its own too.
+    // (VS Code 1.74+ implies onLanguage for a contributed language.)
+    const manifest = ext.packageJSON as { activationEvents?: string[]; contributes?: { languages?: { id: string }[] } };
+    const events = manifest.activationEvents ?? [];
+    const contributesLanguage = (manifest.contributes?.languages ?? []).some((l) => l.id === 'backprop');
+    assert.ok(events.includes('onLanguage:backprop') || contributesLanguage, `activationEvents: ${JSON.stringify(events)}`);
     const api = ext.exports as { session?: unknown; panelOpen?: unknown };
     assert.equal(typeof api.session, 'function', 'activate() returns the BackpropStepperApi');
     assert.equal(typeof api.panelOpen, 'function', 'activate() returns the BackpropStepperApi');
