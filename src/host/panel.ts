@@ -32,12 +32,14 @@ export class StepperPanel implements vscode.Disposable {
   private shown: GraphSession | undefined;
   private selected: number | null = null;
   private disposing = false;
+  private assets: Promise<{ styles: vscode.Uri[]; codicon: vscode.Uri | undefined }> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly controller: SessionController,
     private readonly hooks: PanelHooks,
   ) {
+    void this.findAssets();
     this.disposables.push(
       controller.onDidChangeGraph((s) => {
         if (s) this.sendGraph(s);
@@ -151,30 +153,40 @@ export class StepperPanel implements vscode.Disposable {
     return s ? vscode.l10n.t('Backprop: {0}', s.fileName) : vscode.l10n.t('Backprop Stepper');
   }
 
+  /**
+   * Which optional stylesheets the build produced (a CSS file emitted by the webview bundle, the
+   * codicon font sheet). Looked up once, at activation, so opening the panel costs no round trips.
+   */
+  private findAssets(): Promise<{ styles: vscode.Uri[]; codicon: vscode.Uri | undefined }> {
+    this.assets ??= (async () => {
+      const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+      const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+      const exists = async (u: vscode.Uri) => {
+        try {
+          await vscode.workspace.fs.stat(u);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const candidates = [vscode.Uri.joinPath(dist, 'main.css'), vscode.Uri.joinPath(media, 'webview.css')];
+      const found = await Promise.all(candidates.map(exists));
+      const codicon = vscode.Uri.joinPath(dist, 'codicon.css');
+      return { styles: candidates.filter((_, i) => found[i]), codicon: (await exists(codicon)) ? codicon : undefined };
+    })();
+    return this.assets;
+  }
+
   private async html(webview: vscode.Webview): Promise<string> {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const exists = async (u: vscode.Uri) => {
-      try {
-        await vscode.workspace.fs.stat(u);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    // The webview bundle may emit its own CSS (imported by main.ts) and a codicon font stylesheet.
-    const candidates = [vscode.Uri.joinPath(dist, 'main.css'), vscode.Uri.joinPath(media, 'webview.css')];
-    const styles: string[] = [];
-    for (const c of candidates) if (await exists(c)) styles.push(webview.asWebviewUri(c).toString());
-    const codicon = vscode.Uri.joinPath(dist, 'codicon.css');
+    const assets = await this.findAssets();
     return panelHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       lang: vscode.env.language,
       title: vscode.l10n.t('Backprop Stepper'),
-      script: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.js')).toString(),
-      styles,
-      codiconCss: (await exists(codicon)) ? webview.asWebviewUri(codicon).toString() : undefined,
+      script: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'main.js')).toString(),
+      styles: assets.styles.map((u) => webview.asWebviewUri(u).toString()),
+      codiconCss: assets.codicon ? webview.asWebviewUri(assets.codicon).toString() : undefined,
     });
   }
 
