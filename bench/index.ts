@@ -185,15 +185,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < bpReps; i++) gnet.gradient(gx, gt, 3);
     const backpropMs = (nowUs() - b0) / 1000 / bpReps;
     const n0 = nowUs();
+    const nCpu0 = process.cpuUsage();
     const num = gnet.numericalGradient(gx, gt, 3, 1e-4);
     const numericalMs = (nowUs() - n0) / 1000;
+    const nCpu = process.cpuUsage(nCpu0);
+    const numericalCpuMs = (nCpu.user + nCpu.system) / 1000;
     let maxAbsDiff = 0;
     for (const key of ['W1', 'b1', 'W2', 'b2'] as const) {
       for (let i = 0; i < num[key].length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(num[key][i] - gnet.grads[key][i]));
     }
     // The generic engine (layers over the compiled graph) is what "Backprop: Gradient Check" runs on a file.
     const generic = await genericGradientCheck();
-    const npCheck = np ? await np.request<{ numericalMs: number; backpropMs: number; maxAbsDiff: number; params: number }>({ cmd: 'gradcheck' }) : null;
+    const npCheck = np ? await np.request<{ numericalMs: number; numericalCpuMs: number; backpropMs: number; maxAbsDiff: number; params: number }>({ cmd: 'gradcheck' }) : null;
     log(table(
       ['implementation', 'numerical ms', 'backprop ms', 'numerical/backprop', 'max |diff|'],
       [
@@ -204,10 +207,11 @@ async function main(): Promise<void> {
         ...(npCheck ? [[`numpy (${npCheck.params} params)`, fmt(npCheck.numericalMs, 0), fmt(npCheck.backpropMs, 4), fmt(npCheck.numericalMs / npCheck.backpropMs, 0), npCheck.maxAbsDiff.toExponential(2)]] : []),
       ],
     ));
-    if (npCheck) log(`engine/numpy: numerical ${ratio(numericalMs, npCheck.numericalMs)}, backprop ${ratio(backpropMs, npCheck.backpropMs)}`);
+    log(`engine TwoLayerNet numerical gradient CPU time: ${fmt(numericalCpuMs)} ms${npCheck ? `; numpy: ${fmt(npCheck.numericalCpuMs)} ms` : ''}`);
+    if (npCheck) log(`engine/numpy: numerical ${ratio(numericalMs, npCheck.numericalMs)} (CPU time ${ratio(numericalCpuMs, npCheck.numericalCpuMs)}), backprop ${ratio(backpropMs, npCheck.backpropMs)}`);
     if ('skipped' in generic) log(`generic-graph gradient check skipped: ${generic.skipped}`);
     else log('(generic graph: backprop = one full run of the stepper; its numerical gradient re-runs only the perturbed leaf\'s descendants)');
-    results.gradientCheck = { params: 39760, h: 1e-4, batch: 3, numericalMs, backpropMs, maxAbsDiff, genericGraph: generic, numpy: npCheck };
+    results.gradientCheck = { params: 39760, h: 1e-4, batch: 3, numericalMs, numericalCpuMs, backpropMs, maxAbsDiff, genericGraph: generic, numpy: npCheck };
 
     // ---- 3. training ---------------------------------------------------------------------
     log('');
@@ -218,6 +222,7 @@ async function main(): Promise<void> {
     const batchIdx = new Int32Array(N);
     let s = 12345;
     const t0 = nowUs();
+    const tCpu0 = process.cpuUsage();
     let lastLoss = 0;
     for (let it = 0; it < iters; it++) {
       for (let r = 0; r < N; r++) {
@@ -228,21 +233,23 @@ async function main(): Promise<void> {
       tnet.sgdStep(0.1);
     }
     const trainMs = (nowUs() - t0) / 1000;
+    const tCpu = process.cpuUsage(tCpu0);
+    const trainCpuMs = (tCpu.user + tCpu.system) / 1000;
     const trainAcc = tnet.accuracy(train.x.subarray(0, 2000 * I), train.labels, 2000);
-    const npTrain = np ? await np.request<{ ms: number; lastLoss: number; trainAcc: number }>({ cmd: 'train', iters }) : null;
+    const npTrain = np ? await np.request<{ ms: number; cpuMs: number; lastLoss: number; trainAcc: number }>({ cmd: 'train', iters }) : null;
     log(table(
-      ['implementation', 'total ms', 'µs / iteration', 'last loss', 'acc (2,000 train rows)'],
+      ['implementation', 'total ms', 'µs / iteration', 'CPU ms', 'CPU µs / iteration', 'last loss', 'acc (2,000 train rows)'],
       [
-        ['engine (wasm SIMD)', fmt(trainMs), fmt((trainMs * 1000) / iters), lastLoss.toFixed(4), trainAcc.toFixed(3)],
-        ...(npTrain ? [['numpy', fmt(npTrain.ms), fmt((npTrain.ms * 1000) / iters), npTrain.lastLoss.toFixed(4), npTrain.trainAcc.toFixed(3)]] : []),
+        ['engine (wasm SIMD)', fmt(trainMs), fmt((trainMs * 1000) / iters), fmt(trainCpuMs), fmt((trainCpuMs * 1000) / iters), lastLoss.toFixed(4), trainAcc.toFixed(3)],
+        ...(npTrain ? [['numpy', fmt(npTrain.ms), fmt((npTrain.ms * 1000) / iters), fmt(npTrain.cpuMs), fmt((npTrain.cpuMs * 1000) / iters), npTrain.lastLoss.toFixed(4), npTrain.trainAcc.toFixed(3)]] : []),
       ],
     ));
-    if (npTrain) log(`engine/numpy: ${ratio(trainMs, npTrain.ms)}`);
+    if (npTrain) log(`engine/numpy: ${ratio(trainMs, npTrain.ms)} (CPU time ${ratio(trainCpuMs, npTrain.cpuMs)})`);
     log('(each iteration: gather 100 random rows into the input buffer, forward + backward, SGD update; no per-epoch accuracy inside the timing)');
     const fashion = fashionMnistViaCli(iters);
     if ('skipped' in fashion) log(`Fashion-MNIST through the CLI: skipped (${fashion.skipped})`);
     else log(`Fashion-MNIST through the product (\`node dist/cli.js train --data ${FASHION_DIR} --iters ${iters} --seed 0 --json\`, book defaults, per-epoch accuracy included): ${fmt(fashion.ms)} ms, train acc ${fashion.trainAcc.toFixed(4)}, test acc ${fashion.testAcc.toFixed(4)} (process wall time ${fmt(fashion.wallMs)} ms incl. loading the data)`);
-    results.training = { iters, batch: N, learningRate: 0.1, engineMs: trainMs, engineLastLoss: lastLoss, engineTrainAcc: trainAcc, numpy: npTrain, fashionMnistCli: fashion };
+    results.training = { iters, batch: N, learningRate: 0.1, engineMs: trainMs, engineCpuMs: trainCpuMs, engineLastLoss: lastLoss, engineTrainAcc: trainAcc, numpy: npTrain, fashionMnistCli: fashion };
   } finally {
     await numpy.peer?.close();
   }
