@@ -42,7 +42,9 @@ export function nodeMarkdown(session: GraphSession, n: GraphNode): vscode.Markdo
   return md;
 }
 
-export class EditorFeatures implements vscode.InlayHintsProvider, vscode.HoverProvider, vscode.CodeLensProvider, vscode.Disposable {
+export class EditorFeatures
+  implements vscode.InlayHintsProvider, vscode.HoverProvider, vscode.CodeLensProvider, vscode.DefinitionProvider, vscode.DocumentSymbolProvider, vscode.Disposable
+{
   private readonly hintsChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeInlayHints = this.hintsChanged.event;
   private readonly currentLine = vscode.window.createTextEditorDecorationType({
@@ -60,6 +62,8 @@ export class EditorFeatures implements vscode.InlayHintsProvider, vscode.HoverPr
       vscode.languages.registerInlayHintsProvider(SELECTOR, this),
       vscode.languages.registerHoverProvider(SELECTOR, this),
       vscode.languages.registerCodeLensProvider(SELECTOR, this),
+      vscode.languages.registerDefinitionProvider(SELECTOR, this),
+      vscode.languages.registerDocumentSymbolProvider(SELECTOR, this, { label: 'Backprop' }),
       controller.onDidChangeGraph(() => this.refresh()),
       controller.onDidStep(() => this.refresh()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
@@ -92,6 +96,37 @@ export class EditorFeatures implements vscode.InlayHintsProvider, vscode.HoverPr
     const n = s.nodeByLabel(doc.getText(range));
     if (!n) return undefined;
     return new vscode.Hover(nodeMarkdown(s, n), range);
+  }
+
+  /** Go to Definition on a name: the line that assigns it. */
+  provideDefinition(doc: vscode.TextDocument, pos: vscode.Position): vscode.Location | undefined {
+    const s = this.controller.sessionFor(doc.uri);
+    const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
+    if (!s?.graph || !range) return undefined;
+    const n = s.graph.nodes.find((x) => x.name === doc.getText(range));
+    if (!n) return undefined;
+    const line = n.range.start.line - 1;
+    return line < doc.lineCount ? new vscode.Location(doc.uri, doc.lineAt(line).range) : undefined;
+  }
+
+  /**
+   * The Outline: every named value with its layer and shape. (Not its current value: VS Code caches
+   * symbols per document version, so they must not depend on the step.)
+   */
+  provideDocumentSymbols(doc: vscode.TextDocument): vscode.DocumentSymbol[] {
+    const s = this.controller.sessionFor(doc.uri);
+    if (!s?.graph || s.stale) return [];
+    const out: vscode.DocumentSymbol[] = [];
+    for (const [line, n] of namedNodesByLine(s)) {
+      if (line >= doc.lineCount) continue;
+      const full = doc.lineAt(line).range;
+      const nameAt = doc.lineAt(line).text.indexOf(n.label);
+      const sel = nameAt >= 0 ? new vscode.Range(line, nameAt, line, nameAt + n.label.length) : full;
+      const detail = `${n.op === 'leaf' ? vscode.l10n.t('input') : s.symbolOf(n.op)} ${shapeTuple(n.shape)}`;
+      const kind = n.op === 'leaf' ? vscode.SymbolKind.Variable : vscode.SymbolKind.Operator;
+      out.push(new vscode.DocumentSymbol(n.label, detail, kind, full, sel));
+    }
+    return out.sort((a, b) => a.range.start.line - b.range.start.line);
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
