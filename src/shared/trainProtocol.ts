@@ -47,9 +47,8 @@ export type TrainHostToWebview =
   /** The whole state (on open or reload of the panel, and when a new run starts). */
   | { type: 'init'; locale: string; run: TrainRunInfo | null; losses: number[]; epochs: EpochReport[]; gradcheck: GradCheckReport | null; gradcheckRunning: boolean }
   | { type: 'run'; run: TrainRunInfo }
-  /** Losses for iterations firstIteration, firstIteration + 1, …, appended to the chart. */
-  | { type: 'losses'; runId: number; firstIteration: number; losses: number[] }
-  | { type: 'epoch'; runId: number; report: EpochReport }
+  /** Losses for iterations firstIteration, firstIteration + 1, …, and new epochs, appended to the charts (at most ~5 a second). */
+  | { type: 'progress'; runId: number; firstIteration: number; losses: number[]; epochs: EpochReport[] }
   | { type: 'gradcheck'; report: GradCheckReport | null; running: boolean; fileName?: string; error?: string };
 
 export type TrainWebviewToHost =

@@ -27,7 +27,7 @@ test('train on the spiral: data, batched losses for every iteration, epochs, don
   const { core: c, messages } = core();
   await c.handle({ type: 'train', id: 7, options: { iterations: 300 }, data: { kind: 'spiral', seed: 0 } });
   assert.equal(messages[0].type, 'dataLoaded');
-  const losses = messages.filter((m) => m.type === 'losses');
+  const losses = messages.filter((m) => m.type === 'progress');
   let next = 1;
   for (const m of losses) {
     assert.equal(m.firstIteration, next);
@@ -36,7 +36,7 @@ test('train on the spiral: data, batched losses for every iteration, epochs, don
   assert.equal(next - 1, 300);
   // Fewer messages than iterations: progress is batched.
   assert.ok(losses.length < 300);
-  assert.equal(messages.filter((m) => m.type === 'epoch').length, 10);
+  assert.equal(losses.reduce((n, m) => n + m.epochs.length, 0), 10);
   const done = messages[messages.length - 1];
   assert.equal(done.type, 'trainDone');
   if (done.type !== 'trainDone') return;
@@ -132,7 +132,7 @@ test('the bundled dist/worker.js trains in a worker thread and stops when cancel
     const finished = new Promise<WorkerToHost>((done) =>
       worker.on('message', (m: WorkerToHost) => {
         messages.push(m);
-        if (m.type === 'losses' && m.firstIteration + m.losses.length > 50) worker.postMessage({ type: 'cancel', id: 9 } satisfies HostToWorker);
+        if (m.type === 'progress' && m.firstIteration + m.losses.length > 50) worker.postMessage({ type: 'cancel', id: 9 } satisfies HostToWorker);
         if (m.type === 'trainDone' || m.type === 'error') done(m);
       }),
     );

@@ -9,6 +9,7 @@ import uPlot from 'uplot';
 import type { EpochReport } from '../../src/engine/train/trainer';
 import type { GradCheckReport } from '../../src/engine/train/gradcheckReport';
 import type { TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../src/shared/trainProtocol';
+import { decimateLosses } from './decimate';
 import { setLocale, t } from './strings';
 
 interface VsCodeApi {
@@ -36,6 +37,8 @@ function themeColor(name: string, fallback: string): string {
 }
 
 const GOOD_DIFF = 1e-6;
+/** Points drawn at most on the loss chart. */
+const MAX_LOSS_POINTS = 1500;
 
 function fmtDiff(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -62,8 +65,10 @@ class TrainingPanel {
   private lossChart: uPlot | undefined;
   private accChart: uPlot | undefined;
   private run: TrainRunInfo | null = null;
-  private lossX: number[] = [];
-  private lossY: number[] = [];
+  /** Every loss received, for iterations 1, 2, … (the chart draws a decimated view of it). */
+  private losses: number[] = [];
+  private plottedIterations = 0;
+  private plottedEpochs = 0;
   private epochs: EpochReport[] = [];
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private gradcheck: GradCheckReport | null = null;
@@ -109,8 +114,7 @@ class TrainingPanel {
       case 'init':
         setLocale(msg.locale);
         this.run = msg.run;
-        this.lossY = [...msg.losses];
-        this.lossX = this.lossY.map((_, i) => i + 1);
+        this.losses = [...msg.losses];
         this.epochs = [...msg.epochs];
         this.gradcheck = msg.gradcheck;
         this.gradcheckRunning = msg.gradcheckRunning;
@@ -122,8 +126,7 @@ class TrainingPanel {
         break;
       case 'run':
         if (this.run?.runId !== msg.run.runId) {
-          this.lossX = [];
-          this.lossY = [];
+          this.losses = [];
           this.epochs = [];
           this.renderEpochs();
           this.scheduleRedraw();
@@ -131,19 +134,14 @@ class TrainingPanel {
         this.run = msg.run;
         this.renderRun();
         break;
-      case 'losses':
+      case 'progress':
         if (msg.runId !== this.run?.runId) return;
-        // Iterations arrive in order; trust the given start so a lost message cannot shift the x axis.
-        for (let i = 0; i < msg.losses.length; i++) {
-          this.lossX.push(msg.firstIteration + i);
-          this.lossY.push(msg.losses[i]);
+        // Iterations arrive in order from 1; place them by the given start so nothing can shift.
+        for (let i = 0; i < msg.losses.length; i++) this.losses[msg.firstIteration - 1 + i] = msg.losses[i];
+        if (msg.epochs.length > 0) {
+          this.epochs.push(...msg.epochs);
+          this.renderEpochs();
         }
-        this.scheduleRedraw();
-        break;
-      case 'epoch':
-        if (msg.runId !== this.run?.runId) return;
-        this.epochs.push(msg.report);
-        this.renderEpochs();
         this.scheduleRedraw();
         break;
       case 'gradcheck':
@@ -183,7 +181,7 @@ class TrainingPanel {
         series: [{ label: t('iteration') }, { label: t('lossSeries'), stroke: blue, width: 1, points: { show: false } }],
         axes: [axis(t('iteration')), axis(t('lossSeries'))],
       },
-      [this.lossX, this.lossY],
+      this.lossData(),
       this.lossBox,
     );
     this.accChart = new uPlot(
@@ -203,8 +201,17 @@ class TrainingPanel {
     this.reportChart();
   }
 
+  private lossData(): uPlot.AlignedData {
+    this.plottedIterations = this.losses.length;
+    return decimateLosses(this.losses, 1, MAX_LOSS_POINTS);
+  }
+
   private accData(): uPlot.AlignedData {
-    return [this.epochs.map((e) => e.epoch), this.epochs.map((e) => e.trainAcc), this.epochs.map((e) => e.testAcc)];
+    // Very long runs on small data have thousands of epochs: draw every k-th (and the last).
+    const step = Math.max(1, Math.ceil(this.epochs.length / MAX_LOSS_POINTS));
+    const shown = this.epochs.filter((_, i) => i % step === 0 || i === this.epochs.length - 1);
+    this.plottedEpochs = this.epochs.length;
+    return [shown.map((e) => e.epoch), shown.map((e) => e.trainAcc), shown.map((e) => e.testAcc)];
   }
 
   private resize(): void {
@@ -212,21 +219,22 @@ class TrainingPanel {
     this.accChart?.setSize(this.chartSize(this.accBox));
   }
 
-  /** Redraws at most every 100 ms however fast points arrive (timers, not rAF: a background tab still updates). */
+  /** Redraws at most every 250 ms however fast points arrive (timers, not rAF: a background tab still updates). */
   private scheduleRedraw(): void {
     if (this.redrawTimer !== undefined) return;
     this.redrawTimer = setTimeout(() => {
       this.redrawTimer = undefined;
-      this.lossChart?.setData([this.lossX, this.lossY]);
+      this.lossChart?.setData(this.lossData());
       this.accChart?.setData(this.accData());
       this.reportChart();
-    }, 100);
+    }, 250);
   }
 
   /** Tells the host what is drawn (data attributes too, for anyone inspecting the DOM). */
   private reportChart(): void {
-    const lossPoints = this.lossChart ? this.lossChart.data[0].length : 0;
-    const accuracyPoints = this.accChart ? this.accChart.data[0].length : 0;
+    // Iterations the loss chart covers (it draws at most MAX_LOSS_POINTS bucket means of them).
+    const lossPoints = this.lossChart ? this.plottedIterations : 0;
+    const accuracyPoints = this.accChart ? this.plottedEpochs : 0;
     this.lossBox.dataset.points = String(lossPoints);
     this.accBox.dataset.points = String(accuracyPoints);
     if (this.run) post({ type: 'chartState', runId: this.run.runId, lossPoints, accuracyPoints });
@@ -263,7 +271,8 @@ class TrainingPanel {
   private renderEpochs(): void {
     const head = el('tr');
     head.append(el('th', undefined, t('epoch')), el('th', undefined, t('iteration')), el('th', undefined, t('trainAcc')), el('th', undefined, t('testAcc')));
-    const rows = this.epochs.map((e) => {
+    // The latest epochs first; a long run keeps only the last 200 rows in the table (the chart has them all).
+    const rows = this.epochs.slice(-200).map((e) => {
       const tr = el('tr');
       tr.dataset.epoch = String(e.epoch);
       tr.append(el('td', undefined, String(e.epoch)), el('td', undefined, e.iteration.toLocaleString()), el('td', undefined, e.trainAcc.toFixed(4)), el('td', undefined, e.testAcc.toFixed(4)));

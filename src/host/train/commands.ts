@@ -130,13 +130,10 @@ class TrainingController implements TrainingApi, vscode.Disposable {
       case 'dataLoaded':
         this.setRun({ ...run, state: 'running', dataName: msg.dataName, options: msg.options, trainCount: msg.trainCount, testCount: msg.testCount });
         break;
-      case 'losses':
-        this.losses.push(...msg.losses);
-        this.panel.post({ type: 'losses', runId: run.runId, firstIteration: msg.firstIteration, losses: msg.losses });
-        break;
-      case 'epoch':
-        this.epochs.push(msg.report);
-        this.panel.post({ type: 'epoch', runId: run.runId, report: msg.report });
+      case 'progress':
+        for (const l of msg.losses) this.losses.push(l);
+        for (const e of msg.epochs) this.epochs.push(e);
+        this.panel.post({ type: 'progress', runId: run.runId, firstIteration: msg.firstIteration, losses: msg.losses, epochs: msg.epochs });
         break;
       case 'trainDone': {
         const s = msg.summary;
@@ -271,9 +268,12 @@ class TrainingController implements TrainingApi, vscode.Disposable {
         new Promise<void>((resolve) => {
           token.onCancellationRequested(() => worker.post({ type: 'cancel', id: runId }));
           let reported = 0;
+          let lastReport = 0;
           const listener = (msg: WorkerToHost): void => {
             if (msg.id !== runId) return;
-            if (msg.type === 'losses' || msg.type === 'epoch') {
+            // The notification is updated a few times a second at most: every update is a message to the workbench.
+            if (msg.type === 'progress' && Date.now() - lastReport >= 250) {
+              lastReport = Date.now();
               const done = this.losses.length;
               const pct = (100 * done) / options.iterations;
               const last = this.epochs[this.epochs.length - 1];

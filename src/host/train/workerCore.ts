@@ -7,7 +7,7 @@ import { compile } from '../../language';
 import { gradientCheck, NUMERICAL_H } from '../../engine/numgrad';
 import { isGzip } from '../../engine/train/idx';
 import { mnistFromBytes, spiralData, type MnistBytes, type MnistFileKey, type TrainTestData, type Dataset } from '../../engine/train/dataset';
-import { train, resolveTrainOptions, type TrainOptions } from '../../engine/train/trainer';
+import { train, resolveTrainOptions, type EpochReport, type TrainOptions } from '../../engine/train/trainer';
 import { summarizeGradientCheck } from '../../engine/train/gradcheckReport';
 import type { DataSource, HostToWorker, TrainedNet, WorkerToHost } from './workerProtocol';
 
@@ -79,13 +79,15 @@ export class WorkerCore {
       features: data.train.features, classes: data.train.classes, options, loadMs: performance.now() - t0,
     });
     let pending: number[] = [];
+    let pendingEpochs: EpochReport[] = [];
     let first = 1;
     let lastFlush = performance.now();
     const flush = (): void => {
-      if (pending.length === 0) return;
-      this.env.post({ type: 'losses', id, firstIteration: first, losses: pending });
+      if (pending.length === 0 && pendingEpochs.length === 0) return;
+      this.env.post({ type: 'progress', id, firstIteration: first, losses: pending, epochs: pendingEpochs });
       first += pending.length;
       pending = [];
+      pendingEpochs = [];
       lastFlush = performance.now();
     };
     const result = await train(data, options, {
@@ -94,8 +96,8 @@ export class WorkerCore {
         if (performance.now() - lastFlush >= FLUSH_MS) flush();
       },
       onEpoch: (report) => {
-        flush();
-        this.env.post({ type: 'epoch', id, report });
+        pendingEpochs.push(report);
+        if (performance.now() - lastFlush >= FLUSH_MS) flush();
       },
       isCancelled: () => this.stopped || this.cancelled.has(id),
       yieldControl: () => this.env.yieldControl(),

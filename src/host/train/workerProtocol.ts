@@ -42,9 +42,12 @@ export interface TrainSummary {
 
 export type WorkerToHost =
   | { type: 'dataLoaded'; id: number; dataName: string; trainCount: number; testCount: number; features: number; classes: number; options: TrainOptions; loadMs: number }
-  /** Losses since the last message, for iterations firstIteration, firstIteration + 1, … */
-  | { type: 'losses'; id: number; firstIteration: number; losses: number[] }
-  | { type: 'epoch'; id: number; report: EpochReport }
+  /**
+   * Everything since the last message, sent at most every 100 ms (a small data set can finish an
+   * epoch every few milliseconds; one message per epoch would flood the host): the losses of
+   * iterations firstIteration, firstIteration + 1, …, and the accuracies measured meanwhile.
+   */
+  | { type: 'progress'; id: number; firstIteration: number; losses: number[]; epochs: EpochReport[] }
   | { type: 'trainDone'; id: number; summary: TrainSummary; net: TrainedNet }
   | { type: 'gradcheckProgress'; id: number; done: number; total: number }
   | { type: 'gradcheckDone'; id: number; report: GradCheckReport }

@@ -8,6 +8,30 @@ import * as vscode from 'vscode';
 import type { TrainingStatus } from '../../../src/shared/trainProtocol';
 import { closeAllEditors, getApi, openExample, run, waitFor } from './helpers';
 
+/** Awaits `p`, failing with `what` (instead of a bare mocha timeout) when it takes longer than `ms`. */
+async function within<T>(what: string, p: Thenable<T>, ms = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve(p), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes every editor; untitled documents (the generated trained net) are reverted first, so no save prompt appears. */
+async function closeEverything(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isUntitled && doc.languageId === 'backprop') {
+      await vscode.window.showTextDocument(doc, { preview: false });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await closeAllEditors();
+}
+
 async function status(): Promise<() => TrainingStatus> {
   const api = await getApi();
   assert.equal(typeof api.trainingStatus, 'function', 'the API exposes trainingStatus()');
@@ -18,7 +42,7 @@ describe('training and gradient check', function () {
   this.timeout(180_000);
   after(async () => {
     await run('backprop.cancelTraining');
-    await closeAllEditors();
+    await within('closing the editors', closeEverything());
   });
 
   it('Gradient Check on two-layer-net.backprop: every leaf within 1e-6, shown in the panel', async () => {
@@ -68,16 +92,16 @@ describe('training and gradient check', function () {
 
     // The extension host is not blocked: a stepper command runs to the end while training goes on.
     const api = await getApi();
-    await openExample('buy-apple.backprop');
-    await run('backprop.openStepper');
-    await run('backprop.runForward');
+    await within('opening buy-apple.backprop', openExample('buy-apple.backprop'));
+    await within('Open Stepper', run('backprop.openStepper'));
+    await within('Run Forward Pass', run('backprop.runForward'));
     const session = await waitFor('the stepper session', () => api.session());
     assert.equal(session.phase, 'backward');
     assert.equal(get().state, 'running', 'training still runs while the command was answered');
 
     const before = get().iteration;
-    await run('backprop.cancelTraining');
-    await training;
+    await within('Cancel Training', run('backprop.cancelTraining'));
+    await within('the Train command to finish after cancel', training);
     const s = get();
     assert.equal(s.state, 'cancelled');
     assert.ok(s.result, 'a cancelled run still reports its accuracy');
@@ -87,7 +111,7 @@ describe('training and gradient check', function () {
 
   it('the trained net opens as a .backprop graph in the stepper', async () => {
     const api = await getApi();
-    await run('backprop.openTrainedNet');
+    await within('Open Trained Net as Graph', run('backprop.openTrainedNet'));
     const editor = await waitFor('the generated document', () => {
       const e = vscode.window.activeTextEditor;
       return e && e.document.isUntitled && e.document.languageId === 'backprop' ? e : undefined;
