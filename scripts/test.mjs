@@ -68,7 +68,11 @@ function counts(kind, output) {
   }
   if (kind === 'mocha') {
     const pass = last(/^\s*(\d+) passing/gm);
-    return pass === null ? null : { passed: pass, failed: last(/^\s*(\d+) failing/gm) ?? 0 };
+    if (pass !== null) return { passed: pass, failed: last(/^\s*(\d+) failing/gm) ?? 0 };
+    // No summary: the run hung or crashed part-way. Count what the spec report shows so far.
+    const passed = [...output.matchAll(/^\s+✔ /gm)].length;
+    const failed = new Set([...output.matchAll(/^\s+(\d+)\) /gm)].map((m) => m[1])).size;
+    return passed + failed === 0 ? null : { passed, failed };
   }
   return null;
 }
