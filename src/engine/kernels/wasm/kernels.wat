@@ -108,6 +108,41 @@
     (if (i32.gt_u (local.get $nr) (i32.const 3))
       (then (call $store_row (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 3))) (local.get $nc) (local.get $c30) (local.get $c31)))))
 
+  ;; Micro-kernel for a ragged last panel of exactly two columns of a plain (not transposed) B:
+  ;; a tile of `nr` (1..4) rows × 2 columns, B read in place (no packing, no padded columns).
+  (func $mk4x2 (param $a i32) (param $aRs i32) (param $aPs i32) (param $b i32) (param $bPs i32)
+               (param $c i32) (param $ldc i32) (param $k i32) (param $acc i32) (param $nr i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $end i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $b0 v128)
+    (local.set $a1 (select (i32.add (local.get $a) (local.get $aRs)) (local.get $a) (i32.gt_u (local.get $nr) (i32.const 1))))
+    (local.set $a2 (select (i32.add (local.get $a1) (local.get $aRs)) (local.get $a) (i32.gt_u (local.get $nr) (i32.const 2))))
+    (local.set $a3 (select (i32.add (local.get $a2) (local.get $aRs)) (local.get $a) (i32.gt_u (local.get $nr) (i32.const 3))))
+    (if (local.get $acc)
+      (then
+        (local.set $c0 (v128.load (local.get $c)))
+        (if (i32.gt_u (local.get $nr) (i32.const 1)) (then (local.set $c1 (v128.load (i32.add (local.get $c) (local.get $ldc))))))
+        (if (i32.gt_u (local.get $nr) (i32.const 2)) (then (local.set $c2 (v128.load (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 1)))))))
+        (if (i32.gt_u (local.get $nr) (i32.const 3)) (then (local.set $c3 (v128.load (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 3)))))))))
+    (local.set $end (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $bPs))))
+    (if (i32.gt_s (local.get $k) (i32.const 0))
+      (then
+        (loop $steps
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load64_splat (local.get $a)) (local.get $b0))))
+          (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (v128.load64_splat (local.get $a1)) (local.get $b0))))
+          (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (v128.load64_splat (local.get $a2)) (local.get $b0))))
+          (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (v128.load64_splat (local.get $a3)) (local.get $b0))))
+          (local.set $a (i32.add (local.get $a) (local.get $aPs)))
+          (local.set $a1 (i32.add (local.get $a1) (local.get $aPs)))
+          (local.set $a2 (i32.add (local.get $a2) (local.get $aPs)))
+          (local.set $a3 (i32.add (local.get $a3) (local.get $aPs)))
+          (local.set $b (i32.add (local.get $b) (local.get $bPs)))
+          (br_if $steps (i32.lt_u (local.get $b) (local.get $end))))))
+    (v128.store (local.get $c) (local.get $c0))
+    (if (i32.gt_u (local.get $nr) (i32.const 1)) (then (v128.store (i32.add (local.get $c) (local.get $ldc)) (local.get $c1))))
+    (if (i32.gt_u (local.get $nr) (i32.const 2)) (then (v128.store (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 1))) (local.get $c2))))
+    (if (i32.gt_u (local.get $nr) (i32.const 3)) (then (v128.store (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 3))) (local.get $c3)))))
+
   ;; Copies columns j0..j0+3 of B (k rows, row p of op(B) read with `pStride`, column with
   ;; `jStride`, bytes) into a k×4 panel at `dst`, zero-filling columns ≥ n.
   (func $pack_panel (param $b i32) (param $pStride i32) (param $jStride i32) (param $j0 i32) (param $n i32) (param $k i32) (param $dst i32)
@@ -159,7 +194,8 @@
           (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
           (br_if $panels (i32.lt_u (local.get $jp) (local.get $np)))))
       (else
-        (if (i32.and (local.get $n) (i32.const 3))
+        (if (i32.and (i32.ne (i32.and (local.get $n) (i32.const 3)) (i32.const 0))
+                     (i32.ne (i32.and (local.get $n) (i32.const 3)) (i32.const 2)))
           (then
             (call $pack_panel (local.get $b) (local.get $ldc) (i32.const 8)
               (i32.shl (i32.sub (local.get $np) (i32.const 1)) (i32.const 2)) (local.get $n) (local.get $k) (local.get $pack))))))
@@ -178,7 +214,7 @@
             (local.set $bbase (i32.add (i32.add (local.get $pack) (i32.mul (local.get $jp) (i32.shl (local.get $k) (i32.const 5))))
                                        (i32.shl (local.get $pc) (i32.const 5)))))
           (else
-            (if (i32.lt_s (local.get $nc) (i32.const 4))
+            (if (i32.and (i32.lt_s (local.get $nc) (i32.const 4)) (i32.ne (local.get $nc) (i32.const 2)))
               (then
                 (local.set $bPs (i32.const 32))
                 (local.set $bbase (i32.add (local.get $pack) (i32.shl (local.get $pc) (i32.const 5)))))
@@ -189,13 +225,22 @@
         (local.set $i (i32.const 0))
         (loop $rows
           (local.set $q (i32.sub (local.get $m) (local.get $i)))
-          (call $mk4
-            (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRs))) (i32.mul (local.get $pc) (local.get $aPs)))
-            (local.get $aRs) (local.get $aPs) (local.get $bbase) (local.get $bPs)
-            (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jp) (i32.const 5)))
-            (local.get $ldc) (local.get $kk) (local.get $accum)
-            (select (i32.const 4) (local.get $q) (i32.gt_s (local.get $q) (i32.const 4)))
-            (local.get $nc))
+          (if (i32.and (i32.eqz (local.get $transB)) (i32.eq (local.get $nc) (i32.const 2)))
+            (then
+              (call $mk4x2
+                (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRs))) (i32.mul (local.get $pc) (local.get $aPs)))
+                (local.get $aRs) (local.get $aPs) (local.get $bbase) (local.get $bPs)
+                (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jp) (i32.const 5)))
+                (local.get $ldc) (local.get $kk) (local.get $accum)
+                (select (i32.const 4) (local.get $q) (i32.gt_s (local.get $q) (i32.const 4)))))
+            (else
+              (call $mk4
+                (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRs))) (i32.mul (local.get $pc) (local.get $aPs)))
+                (local.get $aRs) (local.get $aPs) (local.get $bbase) (local.get $bPs)
+                (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jp) (i32.const 5)))
+                (local.get $ldc) (local.get $kk) (local.get $accum)
+                (select (i32.const 4) (local.get $q) (i32.gt_s (local.get $q) (i32.const 4)))
+                (local.get $nc))))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br_if $rows (i32.lt_s (local.get $i) (local.get $m))))
         (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
