@@ -63,7 +63,8 @@ class TrainingController implements TrainingApi, vscode.Disposable {
   private chart: { runId: number; lossPoints: number; accuracyPoints: number } | null = null;
   private net: TrainedNet | null = null;
   private gradcheck: TrainingStatus['gradientCheck'] = { state: 'idle', report: null, error: null };
-  private gradcheckFile: string | undefined;
+  private checkId = 0;
+  private endCheck: (() => void) | undefined;
   private runListeners: ((msg: WorkerToHost) => void)[] = [];
   private readonly panel: TrainPanel;
 
@@ -335,27 +336,36 @@ class TrainingController implements TrainingApi, vscode.Disposable {
       void vscode.window.showWarningMessage(vscode.l10n.t('Gradient Check works on a .backprop file: open one first.'));
       return;
     }
-    if (this.gradcheck.state === 'running') this.checkWorker?.terminate();
+    // A new check replaces a running one: stop its worker and close its notification.
+    this.checkWorker?.terminate();
     this.checkWorker = undefined;
+    this.endCheck?.();
     const fileName = doc.uri.path.split('/').pop() ?? doc.uri.toString();
-    this.gradcheckFile = fileName;
     this.gradcheck = { state: 'running', report: null, error: null };
     this.panel.show();
     this.panel.post({ type: 'gradcheck', report: null, running: true, fileName });
     const id = this.nextId++;
+    this.checkId = id;
     const source = doc.getText();
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gradient check of {0}', fileName), cancellable: true },
       (progress, token) =>
         new Promise<void>((resolve) => {
           let reported = 0;
+          this.endCheck = resolve;
           const finish = (state: TrainingStatus['gradientCheck']): void => {
-            if (this.gradcheckFile !== fileName || this.gradcheck.state !== 'running') return resolve();
+            if (this.checkId !== id || this.gradcheck.state !== 'running') return resolve();
             this.gradcheck = state;
             this.panel.post({ type: 'gradcheck', report: state.report, running: false, fileName, error: state.error ?? undefined });
             if (state.state === 'error') void vscode.window.showErrorMessage(vscode.l10n.t('Gradient Check: {0}', state.error ?? ''));
             resolve();
           };
+          let worker: TrainingWorker | undefined;
+          token.onCancellationRequested(() => {
+            // The check is one synchronous loop in the worker: stopping the worker is the prompt way.
+            worker?.terminate();
+            finish({ state: 'cancelled', report: null, error: null });
+          });
           void startTrainingWorker(
             this.context.extensionUri,
             (msg) => {
@@ -376,14 +386,8 @@ class TrainingController implements TrainingApi, vscode.Disposable {
           ).then((w) => {
             worker = w;
             this.checkWorker = w;
-            if (token.isCancellationRequested) return;
-            w.post({ type: 'gradcheck', id, source, fileName });
-          });
-          let worker: TrainingWorker | undefined;
-          token.onCancellationRequested(() => {
-            // The check is one synchronous loop in the worker: stopping the worker is the prompt way.
-            worker?.terminate();
-            finish({ state: 'cancelled', report: null, error: null });
+            if (token.isCancellationRequested) w.terminate();
+            else w.post({ type: 'gradcheck', id, source, fileName });
           });
         }),
     );
