@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Affine, Relu, SoftmaxWithLoss } from '../../src/engine/layers';
 import { Tensor } from '../../src/engine/tensor';
 import { TwoLayerNet, NET_PARAM_KEYS } from '../../src/engine/net/twoLayerNet';
-import { SeededRandom } from '../../src/engine/net/rng';
+import { Rng } from '../../src/engine/random';
 
 function assertRel(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -20,9 +20,9 @@ for (const backend of ['wasm', 'typescript'] as const) {
       const net = new TwoLayerNet(I, H, O, { seed: 9, weightInitStd: 0.3, maxBatch: N, backend });
       net.params.b1.forEach((_, j) => (net.params.b1[j] = 0.01 * ((j % 5) - 2)));
       net.params.b2.forEach((_, j) => (net.params.b2[j] = 0.02 * j));
-      const rng = new SeededRandom(21);
-      const x = Float64Array.from({ length: N * I }, () => rng.uniform());
-      const labels = Array.from({ length: N }, () => Math.floor(rng.uniform() * O));
+      const rng = new Rng(21);
+      const x = Float64Array.from({ length: N * I }, () => rng.next());
+      const labels = Array.from({ length: N }, () => Math.floor(rng.next() * O));
       const onehot = new Float64Array(N * O);
       labels.forEach((t, i) => (onehot[i * O + t] = 1));
 
@@ -47,3 +47,18 @@ for (const backend of ['wasm', 'typescript'] as const) {
     }
   });
 }
+
+test('the seeded init is what a .backprop program with the same seed draws (shared engine RNG)', async () => {
+  const { compile } = await import('../../src/language');
+  const source = ['seed 7', 'W1 = 0.01 * randn(6, 4)', 'b1 = zeros(4)', 'W2 = 0.01 * randn(4, 3)', 'b2 = zeros(3)', 'out = sum(W1) + sum(W2)'].join('\n');
+  const r = compile(source);
+  assert.ok(r.graph, r.diagnostics.map((d) => d.message).join('; '));
+  const leaf = (name: string): Float64Array => {
+    const node = r.graph?.nodes.find((n) => n.name === name);
+    assert.ok(node?.value, `leaf ${name}`);
+    return node.value.data;
+  };
+  const net = new TwoLayerNet(6, 4, 3, { seed: 7 });
+  assert.deepEqual(Array.from(net.params.W1), Array.from(leaf('W1')));
+  assert.deepEqual(Array.from(net.params.W2), Array.from(leaf('W2')));
+});

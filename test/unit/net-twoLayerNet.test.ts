@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TwoLayerNet, NET_PARAM_KEYS } from '../../src/engine/net/twoLayerNet';
-import { SeededRandom } from '../../src/engine/net/rng';
+import { Rng } from '../../src/engine/random';
 
 /** The book's layers written out the obvious way on number[][] — the independent reference. */
 function referenceStep(
@@ -45,10 +45,10 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
 }
 
 function makeData(n: number, inputSize: number, classes: number, seed: number): { x: Float64Array; t: number[] } {
-  const rng = new SeededRandom(seed);
+  const rng = new Rng(seed);
   const x = new Float64Array(n * inputSize);
-  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
-  const t = Array.from({ length: n }, () => Math.floor(rng.uniform() * classes));
+  for (let i = 0; i < x.length; i++) x[i] = rng.randn();
+  const t = Array.from({ length: n }, () => Math.floor(rng.next() * classes));
   return { x, t };
 }
 

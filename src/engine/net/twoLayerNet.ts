@@ -6,12 +6,20 @@
  */
 import { createHeapKernels, gemmScratchDoubles, type KernelBackendChoice } from '../kernels/index';
 import type { HeapKernels } from '../kernels/heap';
-import { SeededRandom, type NormalSource } from './rng';
+import { createRng } from '../random';
+
+/** Where initial weights come from: anything with a standard-normal `normal()` (the trainer passes its own). */
+export interface NormalSource {
+  normal(): number;
+}
 
 export interface TwoLayerNetOptions {
   /** Standard deviation of the initial weights (the book's `weight_init_std`). Default 0.01. */
   weightInitStd?: number;
-  /** Seed of the weight initialisation. Default 0. */
+  /**
+   * Seed of the weight initialisation (the engine's shared RNG, so W1 then W2 are exactly what a
+   * `.backprop` program with `seed S`, `W1 = std * randn(I, H)`, `W2 = std * randn(H, O)` draws). Default 0.
+   */
   seed?: number;
   /** Largest batch `gradient`/`loss` will be given at once (`loss`/`accuracy` chunk bigger inputs). Default 100. */
   maxBatch?: number;
@@ -88,7 +96,8 @@ export class TwoLayerNet {
 
     // weight_init_std * np.random.randn(...); biases zero.
     const std = opts.weightInitStd ?? 0.01;
-    const rng = opts.random ?? new SeededRandom(opts.seed ?? 0);
+    const shared = opts.random ? undefined : createRng(opts.seed ?? 0);
+    const rng: NormalSource = opts.random ?? { normal: () => (shared ? shared.randn() : 0) };
     for (const w of [this.params.W1, this.params.W2]) for (let i = 0; i < w.length; i++) w[i] = std * rng.normal();
   }
 
