@@ -184,14 +184,17 @@ class TrainingPanel {
       this.lossData(),
       this.lossBox,
     );
+    // Points mark each epoch while they are few; a long run on small data is drawn as lines only.
+    const showPoints = (u: uPlot, seriesIdx: number): boolean => (u.data[seriesIdx]?.length ?? 0) <= 40;
     this.accChart = new uPlot(
       {
         ...this.chartSize(this.accBox),
         scales: { x: { time: false }, y: { range: [0, 1] } },
         series: [
           { label: t('epoch') },
-          { label: t('trainAcc'), stroke: orange, width: 2, points: { show: true, size: 5 } },
-          { label: t('testAcc'), stroke: green, width: 2, dash: [6, 3], points: { show: true, size: 5 } },
+          // Train drawn wide and test dashed on top of it, so both stay visible where they agree.
+          { label: t('trainAcc'), stroke: orange, width: 3, points: { show: showPoints, size: 6 } },
+          { label: t('testAcc'), stroke: green, width: 1.5, dash: [6, 3], points: { show: showPoints, size: 4 } },
         ],
         axes: [axis(t('epoch')), axis('')],
       },
