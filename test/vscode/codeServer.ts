@@ -125,6 +125,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
+let signalExitCode = 130;
+
+/** The exit code after Ctrl-C / SIGTERM (a test run fails; `npm start` stopping on Ctrl-C is fine: 0). */
+export function setSignalExitCode(code: number): void {
+  signalExitCode = code;
+}
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -133,7 +139,7 @@ function installExitHook(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
       running.forEach((c) => killGroup(c, 'SIGKILL'));
-      process.exit(130);
+      process.exit(signalExitCode);
     });
   }
 }

@@ -7,7 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { installVsix, makeTempRoot, startCodeServer } from './codeServer';
+import { installVsix, makeTempRoot, setSignalExitCode, startCodeServer } from './codeServer';
 import { ensureTools, REPO_ROOT } from './tools';
 import { vsixPath } from './ui/workbench';
 
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   console.log(`  ${url}\n`);
   console.log('Then run "Backprop: Open Stepper" from the command palette (F1). Press Ctrl-C to stop.');
   // Stays up until a signal: startCodeServer's exit hook kills the process group on SIGINT/SIGTERM.
+  setSignalExitCode(0);
   setInterval(() => undefined, 1 << 30);
 }
 
