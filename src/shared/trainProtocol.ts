@@ -40,7 +40,13 @@ export interface TrainingStatus {
   panelOpen: boolean;
   /** Where the work runs: 'thread', 'web-worker' or 'in-process'. */
   worker: string | null;
-  gradientCheck: { state: 'idle' | 'running' | 'done' | 'cancelled' | 'error'; report: GradCheckReport | null; error: string | null };
+  gradientCheck: {
+    state: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+    report: GradCheckReport | null;
+    error: string | null;
+    /** Parameters done of the numerical gradient, while running. */
+    progress?: { done: number; total: number };
+  };
 }
 
 export type TrainHostToWebview =

@@ -371,6 +371,7 @@ class TrainingController implements TrainingApi, vscode.Disposable {
             (msg) => {
               if (msg.id !== id) return;
               if (msg.type === 'gradcheckProgress') {
+                if (this.checkId === id && this.gradcheck.state === 'running') this.gradcheck = { ...this.gradcheck, progress: { done: msg.done, total: msg.total } };
                 const pct = (100 * msg.done) / Math.max(1, msg.total);
                 progress.report({ increment: pct - reported, message: vscode.l10n.t('{0} of {1} parameters', msg.done.toLocaleString(), msg.total.toLocaleString()) });
                 reported = pct;

@@ -125,3 +125,53 @@ describe('training and gradient check', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
+
+/** The book's gradient check (5.7.3): 784-50-10, a batch of 3, 39,760 parameters plus the input. */
+const BOOK_CHECK = `seed 0
+x = randn(3, 784)
+t = [[1, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 1]]
+W1 = 0.01 * randn(784, 50)
+b1 = zeros(50)
+W2 = 0.01 * randn(50, 10)
+b2 = zeros(10)
+a1 = affine(x, W1, b1)
+z1 = relu(a1)
+a2 = affine(z1, W2, b2)
+loss = softmax_with_loss(a2, t)
+`;
+
+describe('a long gradient check', function () {
+  this.timeout(180_000);
+  after(async () => {
+    await within('closing the editors', closeEverything());
+  });
+
+  it('runs in a worker with progress while the host answers; a new check replaces it', async () => {
+    const get = await status();
+    const doc = await vscode.workspace.openTextDocument({ language: 'backprop', content: BOOK_CHECK });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const long = vscode.commands.executeCommand('backprop.gradientCheck');
+    const progress = await waitFor('the check to report progress', () => {
+      const g = get().gradientCheck;
+      return g.state === 'running' && g.progress && g.progress.done > 0 ? g.progress : undefined;
+    }, 60_000);
+    assert.equal(progress.total, 3 * 784 + 784 * 50 + 50 + 50 * 10 + 10);
+    // The host answers meanwhile: a stepper command on another file runs to the end.
+    const api = await getApi();
+    await within('opening buy-apple.backprop', openExample('buy-apple.backprop'));
+    await within('Run Forward Pass', run('backprop.runForward'));
+    const session = await waitFor('the stepper session of buy-apple', () => {
+      const s = api.session();
+      return s && s.uri.endsWith('buy-apple.backprop') && s.phase === 'backward' ? s : undefined;
+    });
+    assert.equal(session.phase, 'backward');
+    assert.equal(get().gradientCheck.state, 'running', 'the long check still runs');
+    // A check of a small file stops the long one (its worker is terminated) and ends its notification.
+    await openExample('two-layer-net.backprop');
+    await within('the small check', run('backprop.gradientCheck'));
+    await within('the long check to end', long);
+    const g = get().gradientCheck;
+    assert.equal(g.state, 'done');
+    assert.equal(g.report?.fileName, 'two-layer-net.backprop');
+  });
+});
