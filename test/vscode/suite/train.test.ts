@@ -175,3 +175,51 @@ describe('a long gradient check', function () {
     assert.equal(g.report?.fileName, 'two-layer-net.backprop');
   });
 });
+
+const FASHION = '/usr/share/datasets/fashion-mnist';
+
+describe('training on MNIST-format idx files', function () {
+  this.timeout(180_000);
+  after(async () => {
+    await within('closing the editors', closeEverything());
+  });
+
+  it('reads the four .gz files of a folder, trains in the worker, and opens the 784-50-10 net as a graph', async function () {
+    const fs = await import('node:fs');
+    if (!fs.existsSync(`${FASHION}/train-images-idx3-ubyte.gz`)) {
+      if (process.env.CI) assert.fail(`Fashion-MNIST is missing in ${FASHION}`);
+      this.skip();
+    }
+    const get = await status();
+    await within('a short Fashion-MNIST training', run('backprop.train', { data: FASHION, iterations: 60 }), 120_000);
+    const s = get();
+    assert.equal(s.state, 'done', s.error ?? '');
+    assert.match(s.dataName ?? '', /^Fashion-MNIST \(/);
+    assert.equal(s.iteration, 60);
+    assert.ok(s.result && s.result.testAcc > 0.3, `some learning after 60 iterations: ${s.result?.testAcc}`);
+    const api = await getApi();
+    await within('Open Trained Net as Graph', run('backprop.openTrainedNet'));
+    const editor = await waitFor('the generated document', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.isUntitled && /trained on Fashion-MNIST/.test(e.document.getText()) ? e : undefined;
+    });
+    assert.match(editor.document.getText(), /inputs that are non-zero in this batch are kept/);
+    const session = await waitFor('a stepper session of the trained net', () => {
+      const sn = api.session();
+      return sn && sn.uri === editor.document.uri.toString() && sn.nodeCount === 10 ? sn : undefined;
+    }, 30_000);
+    assert.equal(session.totalSteps, 8);
+  });
+
+  it('a folder without the idx files is a clear error, not a crash', async () => {
+    const get = await status();
+    const before = get();
+    const folder = vscode.workspace.workspaceFolders?.[0].uri.fsPath ?? '/tmp';
+    // The files are looked up before a run starts: an error message names the missing file and the
+    // folder, the command returns, and no run starts (the last one's results stay).
+    await within('the Train command with a wrong folder', run('backprop.train', { data: folder, iterations: 10 }));
+    const after = get();
+    assert.equal(after.runId, before.runId);
+    assert.equal(after.state, before.state);
+  });
+});
