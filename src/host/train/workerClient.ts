@@ -59,7 +59,16 @@ async function startWebWorker(extensionUri: vscode.Uri, onMessage: WorkerListene
   if (!Ctor) throw new Error('Web Workers are not available here');
   // The extension's files may come from another origin than the worker host: start the worker
   // from a blob of the bundled script instead of its URL.
-  const code = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'web', 'worker.js'));
+  const script = vscode.Uri.joinPath(extensionUri, 'dist', 'web', 'worker.js');
+  let code: Uint8Array;
+  try {
+    code = await vscode.workspace.fs.readFile(script);
+  } catch {
+    // Extensions served over http(s) in the browser: no file system provider for that scheme.
+    const response = await fetch(script.toString(true));
+    if (!response.ok) throw new Error(`cannot load ${script.toString(true)}: HTTP ${response.status}`);
+    code = new Uint8Array(await response.arrayBuffer());
+  }
   const url = URL.createObjectURL(new Blob([code as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }));
   const worker = new Ctor(url);
   worker.onmessage = (e) => onMessage(e.data as WorkerToHost);
