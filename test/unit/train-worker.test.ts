@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import vm from 'node:vm';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import { WorkerCore } from '../../src/host/train/workerCore';
@@ -146,4 +147,33 @@ test('the bundled dist/worker.js trains in a worker thread and stops when cancel
   } finally {
     await worker.terminate();
   }
+});
+
+const WEB_WORKER = 'dist/web/worker.js';
+test('the bundled dist/web/worker.js (Web Worker) trains and gunzips with DecompressionStream', { skip: existsSync(WEB_WORKER) ? false : 'run npm run build first' }, async () => {
+  // A Web Worker's global scope, in a fresh V8 context: addEventListener + postMessage.
+  const listeners: ((e: { data: HostToWorker }) => void)[] = [];
+  const out: WorkerToHost[] = [];
+  const scope: Record<string, unknown> = {
+    addEventListener: (_type: string, fn: (e: { data: HostToWorker }) => void) => listeners.push(fn),
+    postMessage: (m: WorkerToHost) => out.push(m),
+    setTimeout, performance, Blob, Response, DecompressionStream, console, TextDecoder, TextEncoder, URL, crypto,
+  };
+  vm.createContext(scope);
+  vm.runInContext(readFileSync(WEB_WORKER, 'utf8'), scope);
+  assert.equal(listeners.length, 1);
+  const waitFor = async (pred: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+  listeners[0]({ data: { type: 'train', id: 1, options: { iterations: 100 }, data: { kind: 'spiral', seed: 0 } } });
+  await waitFor(() => out.some((m) => m.type === 'trainDone'));
+  const done = out.find((m) => m.type === 'trainDone');
+  assert.ok(done && done.type === 'trainDone' && done.summary.iterations === 100);
+  // Gzip-compressed bytes are gunzipped in the worker (then this one is found to be a labels file).
+  const labels = { bytes: gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 1])), name: 'train-images-idx3-ubyte.gz' };
+  listeners[0]({ data: { type: 'train', id: 2, options: {}, data: { kind: 'mnist', label: 'MNIST', files: { trainImages: labels, trainLabels: labels, testImages: labels, testLabels: labels } } } });
+  await waitFor(() => out.some((m) => m.type === 'error'));
+  const err = out.find((m) => m.type === 'error');
+  assert.ok(err && err.type === 'error');
+  assert.equal(err.message, 'train-images-idx3-ubyte.gz: wrong magic number 0x00000801, expected 0x00000803');
 });
