@@ -60,6 +60,7 @@ export type TrainHostToWebview =
 export type TrainWebviewToHost =
   | { type: 'ready' }
   | { type: 'cancel' }
+  | { type: 'cancelGradcheck' }
   | { type: 'openGraph' }
   | { type: 'trainAgain' }
   /** What the charts have drawn so far (reported after each redraw; the test hook reads it). */
@@ -79,6 +80,7 @@ export function parseTrainWebviewMessage(x: unknown): TrainWebviewToHost | undef
   switch (x.type) {
     case 'ready':
     case 'cancel':
+    case 'cancelGradcheck':
     case 'openGraph':
     case 'trainAgain':
       return { type: x.type };

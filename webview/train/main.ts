@@ -295,7 +295,13 @@ class TrainingPanel {
     box.replaceChildren(el('h2', undefined, r ? t('gradcheckOf', r.fileName) : this.gradcheckFile ? t('gradcheckOf', this.gradcheckFile) : t('gradcheck')));
     box.dataset.state = this.gradcheckRunning ? 'running' : r ? 'done' : this.gradcheckError ? 'error' : 'idle';
     if (this.gradcheckRunning) {
-      box.append(el('p', 'status running', t('gradcheckRunning')));
+      const cancel = el('button', 'button secondary', t('cancel'));
+      cancel.addEventListener('click', () => post({ type: 'cancelGradcheck' }));
+      box.append(el('p', 'status running', t('gradcheckRunning')), cancel);
+      return;
+    }
+    if (box.dataset.state === 'idle' && this.gradcheckFile && !this.gradcheckError) {
+      box.append(el('p', 'status cancelled', t('cancelled')));
       return;
     }
     if (this.gradcheckError) {

@@ -65,6 +65,8 @@ class TrainingController implements TrainingApi, vscode.Disposable {
   private gradcheck: TrainingStatus['gradientCheck'] = { state: 'idle', report: null, error: null };
   private checkId = 0;
   private endCheck: (() => void) | undefined;
+  /** Stops the running gradient check (the panel's Cancel; the notification has its own). */
+  private cancelCheck: (() => void) | undefined;
   private runListeners: ((msg: WorkerToHost) => void)[] = [];
   private readonly panel: TrainPanel;
 
@@ -176,6 +178,9 @@ class TrainingController implements TrainingApi, vscode.Disposable {
     switch (msg.type) {
       case 'cancel':
         this.cancelTraining();
+        break;
+      case 'cancelGradcheck':
+        this.cancelCheck?.();
         break;
       case 'openGraph':
         void this.openTrainedGraph();
@@ -361,11 +366,13 @@ class TrainingController implements TrainingApi, vscode.Disposable {
             resolve();
           };
           let worker: TrainingWorker | undefined;
-          token.onCancellationRequested(() => {
+          const cancel = (): void => {
             // The check is one synchronous loop in the worker: stopping the worker is the prompt way.
             worker?.terminate();
             finish({ state: 'cancelled', report: null, error: null });
-          });
+          };
+          this.cancelCheck = cancel;
+          token.onCancellationRequested(cancel);
           void startTrainingWorker(
             this.context.extensionUri,
             (msg) => {
