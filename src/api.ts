@@ -4,7 +4,7 @@
  */
 import type { NestedArray } from './engine/tensor';
 import type { Phase } from './shared/protocol';
-import type { TrainingStatus } from './shared/trainProtocol';
+import type { TrainingStatus } from './shared/protocol';
 
 export interface SessionSnapshot {
   /** The document the graph comes from. */

@@ -21,9 +21,11 @@ export interface PanelHtmlParts {
   script: string;
   styles: string[];
   codiconCss?: string;
+  /** The body's root element; the stepper's by default. */
+  rootHtml?: string;
 }
 
-/** The panel's HTML. Pure, so the CSP is unit-tested. */
+/** A panel's HTML (the stepper's and the training panel's). Pure, so the CSP is unit-tested. */
 export function panelHtml(p: PanelHtmlParts): string {
   const csp = [
     "default-src 'none'",
@@ -47,7 +49,7 @@ ${links.join('\n')}
 <title>${esc(p.title)}</title>
 </head>
 <body>
-<div id="backprop-root" data-cursor="0" data-total="0" data-phase="forward"></div>
+${p.rootHtml ?? '<div id="backprop-root" data-cursor="0" data-total="0" data-phase="forward"></div>'}
 <script nonce="${p.nonce}" src="${esc(p.script)}"></script>
 </body>
 </html>`;

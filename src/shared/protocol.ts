@@ -4,6 +4,11 @@
  * with `parseWebviewMessage` before acting on it.
  */
 
+import type { EpochReport, TrainOptions } from '../engine/train/trainer';
+import type { GradCheckReport } from '../engine/train/gradcheckReport';
+
+export type { EpochReport, GradCheckReport, TrainOptions };
+
 /** A tensor as sent to the webview: shape plus row-major values (structured clone keeps NaN). */
 export interface TensorData {
   shape: number[];
@@ -132,4 +137,89 @@ export interface WebviewPersistedState {
   cursor: number;
   expanded: boolean;
   selected: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The training / gradient-check panel (viewType `backprop.training`). Messages from it are untrusted
+// too: the host validates every one with `parseTrainWebviewMessage`.
+// ---------------------------------------------------------------------------------------------
+
+
+export const TRAIN_PANEL_VIEW_TYPE = 'backprop.training';
+
+export type RunState = 'loading' | 'running' | 'done' | 'cancelled' | 'error';
+
+export interface TrainRunInfo {
+  runId: number;
+  state: RunState;
+  dataName: string;
+  options: TrainOptions;
+  trainCount?: number;
+  testCount?: number;
+  /** Set when done/cancelled. */
+  result?: { iterations: number; trainAcc: number; testAcc: number; ms: number; backend: string };
+  error?: string;
+}
+
+/** What the extension's API exposes about training (see `BackpropStepperApi.trainingStatus`). */
+export interface TrainingStatus {
+  state: 'idle' | TrainRunInfo['state'];
+  runId: number;
+  dataName: string | null;
+  iteration: number;
+  totalIterations: number;
+  lastLoss: number | null;
+  epochs: EpochReport[];
+  result: TrainRunInfo['result'] | null;
+  error: string | null;
+  /** What the panel's charts have drawn for this run, as the webview reported it. */
+  chart: { lossPoints: number; accuracyPoints: number } | null;
+  panelOpen: boolean;
+  /** Where the work runs: 'thread', 'web-worker' or 'in-process'. */
+  worker: string | null;
+  gradientCheck: {
+    state: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+    report: GradCheckReport | null;
+    error: string | null;
+    /** Parameters done of the numerical gradient, while running. */
+    progress?: { done: number; total: number };
+  };
+}
+
+export type TrainHostToWebview =
+  /** The whole state (on open or reload of the panel, and when a new run starts). */
+  | { type: 'init'; locale: string; run: TrainRunInfo | null; losses: number[]; epochs: EpochReport[]; gradcheck: GradCheckReport | null; gradcheckRunning: boolean }
+  | { type: 'run'; run: TrainRunInfo }
+  /** Losses for iterations firstIteration, firstIteration + 1, …, and new epochs, appended to the charts (at most ~5 a second). */
+  | { type: 'progress'; runId: number; firstIteration: number; losses: number[]; epochs: EpochReport[] }
+  | { type: 'gradcheck'; report: GradCheckReport | null; running: boolean; fileName?: string; error?: string };
+
+export type TrainWebviewToHost =
+  | { type: 'ready' }
+  | { type: 'cancel' }
+  | { type: 'cancelGradcheck' }
+  | { type: 'openGraph' }
+  | { type: 'trainAgain' }
+  /** What the charts have drawn so far (reported after each redraw; the test hook reads it). */
+  | { type: 'chartState'; runId: number; lossPoints: number; accuracyPoints: number };
+
+
+
+/** Validates a message from the training panel; anything malformed gives undefined. */
+export function parseTrainWebviewMessage(x: unknown): TrainWebviewToHost | undefined {
+  if (!isRecord(x) || typeof x.type !== 'string') return undefined;
+  switch (x.type) {
+    case 'ready':
+    case 'cancel':
+    case 'cancelGradcheck':
+    case 'openGraph':
+    case 'trainAgain':
+      return { type: x.type };
+    case 'chartState':
+      return isIndex(x.runId) && isIndex(x.lossPoints) && isIndex(x.accuracyPoints)
+        ? { type: 'chartState', runId: x.runId, lossPoints: x.lossPoints, accuracyPoints: x.accuracyPoints }
+        : undefined;
+    default:
+      return undefined;
+  }
 }

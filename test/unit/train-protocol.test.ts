@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTrainWebviewMessage } from '../../src/shared/trainProtocol';
+import { parseTrainWebviewMessage } from '../../src/shared/protocol';
 import { trainPanelHtml } from '../../src/host/train/trainPanelHtml';
 
 test('messages from the training panel are validated: good ones pass, anything else is dropped', () => {

@@ -1,14 +1,14 @@
 /**
  * Entry of the training / gradient-check panel (bundled to dist/webview/train.js + train.css).
  * Plots loss per iteration and train/test accuracy per epoch with uPlot as the host streams them,
- * and shows the gradient check as a per-leaf table. Talks only through `src/shared/trainProtocol.ts`.
+ * and shows the gradient check as a per-leaf table. Talks only through `src/shared/protocol.ts`.
  */
 import 'uplot/dist/uPlot.min.css';
 import './train.css';
 import uPlot from 'uplot';
 import type { EpochReport } from '../../src/engine/train/trainer';
 import type { GradCheckReport } from '../../src/engine/train/gradcheckReport';
-import type { TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../src/shared/trainProtocol';
+import type { TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../src/shared/protocol';
 import { decimateLosses } from './decimate';
 import { setLocale, t } from './strings';
 

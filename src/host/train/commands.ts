@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { EpochReport, TrainOptions } from '../../engine/train/trainer';
 import { resolveTrainOptions } from '../../engine/train/trainer';
 import { trainedNetSource } from '../../engine/train/netSource';
-import type { TrainHostToWebview, TrainingStatus, TrainRunInfo, TrainWebviewToHost } from '../../shared/trainProtocol';
+import type { TrainHostToWebview, TrainingStatus, TrainRunInfo, TrainWebviewToHost } from '../../shared/protocol';
 import { folderLabel, readMnistFolder } from './mnistFiles';
 import { TrainPanel } from './trainPanel';
 import { startTrainingWorker, type TrainingWorker } from './workerClient';

@@ -5,13 +5,14 @@
  * forwards the webview's buttons to the controller.
  */
 import * as vscode from 'vscode';
-import { makeNonce, trainPanelHtml } from './trainPanelHtml';
+import { makeNonce } from '../panelHtml';
+import { trainPanelHtml } from './trainPanelHtml';
 import {
   parseTrainWebviewMessage,
   TRAIN_PANEL_VIEW_TYPE,
   type TrainHostToWebview,
   type TrainWebviewToHost,
-} from '../../shared/trainProtocol';
+} from '../../shared/protocol';
 
 export interface TrainPanelHooks {
   /** The full state to send when the webview (re)loads. */

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrainingStatus } from '../../../src/shared/trainProtocol';
+import type { TrainingStatus } from '../../../src/shared/protocol';
 import { closeAllEditors, getApi, openExample, run, waitFor } from './helpers';
 
 /** Awaits `p`, failing with `what` (instead of a bare mocha timeout) when it takes longer than `ms`. */
