@@ -149,26 +149,30 @@ describe('host grammar and language configuration', () => {
     r.patterns?.forEach(walk);
   };
   Object.values(grammar.repository).forEach(walk);
-  const rule = (name: string): RegExp => new RegExp(grammar.repository[name].match ?? '');
+  // Oniguruma reads \p{L} like a JavaScript regular expression with the u flag.
+  const rule = (name: string): RegExp => new RegExp(grammar.repository[name].match ?? '', 'u');
 
   it('compiles every pattern', () => {
-    for (const r of all) if (r.match) assert.doesNotThrow(() => new RegExp(r.match as string), r.match);
+    for (const r of all) if (r.match) assert.doesNotThrow(() => new RegExp(r.match as string, 'u'), r.match);
     assert.equal(grammar.scopeName, 'source.backprop');
   });
 
   it('recognises comments, numbers, seed, assignment targets and layer functions', () => {
     assert.equal(rule('comment').exec('x = 1  # 사과')?.[0], '# 사과');
-    const num = new RegExp(rule('number').source, 'g');
+    const num = new RegExp(rule('number').source, 'gu');
     assert.deepEqual('1 2.5 1e-3 .5 x2'.match(num), ['1', '2.5', '1e-3', '.5']);
     assert.equal(rule('seed').exec('seed 42')?.[2], '42');
     assert.equal(rule('assignment').exec('apple_price = apple * apple_num')?.[1], 'apple_price');
     assert.equal(rule('assignment').exec('a == b'), null);
+    assert.equal(rule('assignment').exec('사과_가격 = 사과 * 개수')?.[1], '사과_가격', 'Korean names, as the language allows');
+    assert.deepEqual('사과 * x2'.match(new RegExp(rule('name').source, 'gu')), ['사과', 'x2']);
     const fn = grammar.repository['function-call'].patterns?.[0].match ?? '';
-    assert.equal(new RegExp(fn).exec('y = softmax_with_loss(x, t)')?.[1], 'softmax_with_loss');
+    assert.equal(new RegExp(fn, 'u').exec('y = softmax_with_loss(x, t)')?.[1], 'softmax_with_loss');
   });
 
   it('comments with # and pairs brackets', () => {
-    const conf = json('language-configuration.json') as { comments: { lineComment: string }; brackets: string[][] };
+    const conf = json('language-configuration.json') as { comments: { lineComment: string }; brackets: string[][]; wordPattern: { pattern: string; flags: string } };
+    assert.deepEqual('사과_가격 = 2.5'.match(new RegExp(conf.wordPattern.pattern, 'g' + conf.wordPattern.flags)), ['사과_가격', '2.5']);
     assert.equal(conf.comments.lineComment, '#');
     assert.deepEqual(conf.brackets, [
       ['(', ')'],
