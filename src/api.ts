@@ -34,4 +34,9 @@ export interface BackpropStepperApi {
    * epoch, and what the training panel's charts have drawn as the webview reported it.
    */
   trainingStatus?(): TrainingStatus;
+  /**
+   * Milliseconds from the start of the bundle's evaluation to the end of `activate()`, as the
+   * extension measured itself (`performance.now()`); read by `npm run bench:vscode`.
+   */
+  activationMs?(): number;
 }
