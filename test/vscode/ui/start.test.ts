@@ -46,6 +46,7 @@ describe('npm start (code-server)', { timeout: 300_000 }, () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.locator('.tabs-container .tab[aria-label^="buy-apple.backprop"]').first().waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     await runFromPalette(page, 'Backprop: Open Stepper');
     const frame = await stepperFrame(page);
     assert.ok((await frame.locator('[data-node="price"]').count()) > 0, 'the panel shows buy-apple’s graph');

@@ -88,11 +88,24 @@ function quickInputRows(page: Page): Locator {
 
 async function openQuickInput(page: Page, key: string, prefix: string, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  // Escape anything open (a previous quick input, a notification's focus) first.
-  await page.keyboard.press('Escape');
-  await page.keyboard.press(key);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`${prefix}${text}`);
+  let lastError: unknown;
+  // While the workbench is still starting, an editor opening or a view restoring can take the focus
+  // and close the quick input right after it opened: open it again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      // Escape anything open (a previous quick input, a notification's focus) first.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press(key);
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`${prefix}${text}`, { timeout: 5_000 });
+      return;
+    } catch (error) {
+      lastError = error;
+      await page.waitForTimeout(500);
+    }
+  }
+  await screenshot(page, `failure-quick-input-${text.replace(/\W+/g, '-')}`).catch(() => undefined);
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
 /**
