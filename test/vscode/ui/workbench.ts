@@ -114,15 +114,23 @@ async function openQuickInput(page: Page, key: string, prefix: string, text: str
  * filtered can run a different command, so the row is always waited for.
  */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
-  await openQuickInput(page, 'F1', '>', title);
   const row = quickInputRows(page).filter({
     has: page.locator('.quick-input-list-label .label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
   });
-  try {
-    await row.first().waitFor({ state: 'visible', timeout: 10_000 });
-  } catch (error) {
-    await screenshot(page, `failure-palette-${title.replace(/\W+/g, '-')}`).catch(() => undefined);
-    throw error;
+  // The palette lists the commands known when it opened: one opened while the workbench was still
+  // loading extensions lacks ours, so it is closed and opened again until the row shows.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await openQuickInput(page, 'F1', '>', title);
+    try {
+      await row.first().waitFor({ state: 'visible', timeout: 4_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await screenshot(page, `failure-palette-${title.replace(/\W+/g, '-')}`).catch(() => undefined);
+        throw error;
+      }
+    }
   }
   await row.first().click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
