@@ -300,6 +300,7 @@ async function main(): Promise<void> {
     log(`Step → delta built and serialised (every step of the graph, ${g2.stepUs.count} samples): median ${fmt(g2.stepUs.median, 1)} µs, p90 ${fmt(g2.stepUs.p90, 1)} µs, p99 ${fmt(g2.stepUs.p99, 0)} µs, max ${fmt(g2.stepUs.max, 0)} µs; median delta ${g2.deltaJsonBytes} bytes of JSON`);
     log(g2.traceMB !== null ? `trace memory (heap used after the whole forward + backward pass, minus before compiling; after GC): ${fmt(g2.traceMB, 2)} MB` : 'trace memory: run with --expose-gc to measure');
     log('(bounds "Step command → webview updated" without a real VS Code: postMessage and the webview\'s redraw are not included)');
+    log('(the whole round trip, keybinding → webview redrawn, in a real VS Code: `npm run bench:vscode`)');
   } catch (e) {
     g2 = { skipped: e instanceof Error ? e.message : String(e) };
     log(`skipped: ${g2.skipped}`);
