@@ -145,7 +145,7 @@ interface BenchWindow {
   __bpWait?: Promise<{ dom: number; frame: number; current: boolean }>;
 }
 
-/** The frame holding #backprop-root whose graph has `minNodes`..; waits until its node count is stable. */
+/** The frame holding #backprop-root once it draws a graph other than the previous one (node count ≠ `differentFrom`), stable for 1 s. */
 async function stepperFrameWith(page: Page, differentFrom: number): Promise<{ frame: Frame; nodes: number }> {
   let last = -1;
   let stableSince = 0;
