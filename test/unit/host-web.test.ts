@@ -95,6 +95,8 @@ describe('host web bundle', () => {
       TextEncoder,
       URL,
       crypto: globalThis.crypto,
+      // Web workers and pages have the High Resolution Time API (the extension times its own activation).
+      performance: globalThis.performance,
     };
     vm.runInNewContext(code, sandbox, { filename: 'web-extension.js' });
     const activate = module.exports.activate as (ctx: unknown) => { session: unknown; panelOpen: unknown };
