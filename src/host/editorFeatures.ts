@@ -21,6 +21,9 @@ export function namedNodesByLine(session: GraphSession): Map<number, GraphNode> 
   return out;
 }
 
+/** A name as the language's lexer reads it: letters of any script (사과 = 100), digits, `_`. */
+const NAME_PATTERN = /[\p{L}_][\p{L}\p{Mn}\p{Mc}\p{Nd}_]*/u;
+
 /** Text of the inline hint for a node: leaves show only their gradient (their value is on the line). */
 export function hintText(session: GraphSession, n: GraphNode): string | undefined {
   const value = n.op === 'leaf' ? undefined : session.value(n.id);
@@ -91,7 +94,7 @@ export class EditorFeatures
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const s = this.controller.sessionFor(doc.uri);
     if (!s?.graph) return undefined;
-    const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
+    const range = doc.getWordRangeAtPosition(pos, NAME_PATTERN);
     if (!range) return undefined;
     const n = s.nodeByLabel(doc.getText(range));
     if (!n) return undefined;
@@ -101,7 +104,7 @@ export class EditorFeatures
   /** Go to Definition on a name: the line that assigns it. */
   provideDefinition(doc: vscode.TextDocument, pos: vscode.Position): vscode.Location | undefined {
     const s = this.controller.sessionFor(doc.uri);
-    const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
+    const range = doc.getWordRangeAtPosition(pos, NAME_PATTERN);
     if (!s?.graph || !range) return undefined;
     const n = s.graph.nodes.find((x) => x.name === doc.getText(range));
     if (!n) return undefined;
