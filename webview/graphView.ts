@@ -9,7 +9,7 @@
  */
 import type { NodeInfo, TensorData } from '../src/shared/protocol';
 import { t } from './i18n';
-import { CIRCLE_RADIUS, type EdgePath, type GraphLayout, type MeasureText, type NodeBox, leafText } from './layout';
+import { CIRCLE_RADIUS, type EdgePath, type GhostBox, type GraphLayout, type MeasureText, type NodeBox, leafText } from './layout';
 import { type Changes, type EdgeRef, PanelModel, edgeKey } from './model';
 import { PanZoom, type View } from './panZoom';
 import { inlineText, previewText, shapeText, tensorJson } from './tensorFormat';
@@ -138,6 +138,8 @@ export class GraphView {
     if (!graph) return;
     this.svg.removeAttribute('viewBox');
     const edgeLayer = svg('g', { class: 'edges' }, this.layer);
+    // Copies of inputs drawn next to far-away consumers (layout.ts): decoration, the node is drawn once.
+    const ghostLayer = svg('g', { class: 'ghosts', 'aria-hidden': 'true' }, this.layer);
     const nodeLayer = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
     // Labels go on top of every line and node, so no arrow crosses a number.
     this.labelLayer = svg('g', { class: 'labels', 'aria-hidden': 'true' }, this.layer);
@@ -164,6 +166,10 @@ export class GraphView {
       const box = layout.nodes.get(node.id);
       if (!box) continue;
       this.nodeEls.set(node.id, { box, ...this.drawNode(nodeLayer, node, box) });
+    }
+    for (const ghost of layout.ghosts) {
+      const node = this.model.node(ghost.of);
+      if (node) this.drawGhost(ghostLayer, node, ghost);
     }
 
     this.panZoom.setContent(layout.width, layout.height);
@@ -229,6 +235,21 @@ export class GraphView {
       }
     }
     return { g, title };
+  }
+
+  /**
+   * A repeated input: the producer's name in a dashed box right before one consumer, so a weight
+   * used all along a long chain needs no arrow across the whole graph. No `data-node` (the node
+   * itself is drawn once); clicking it selects the original.
+   */
+  private drawGhost(parent: SVGGElement, node: NodeInfo, ghost: GhostBox): void {
+    const w = ghost.width;
+    const g = svg('g', { class: 'ghost', 'data-ghost-of': node.label, 'data-node-id': node.id, transform: `translate(${r1(ghost.x)} ${r1(ghost.y)})` }, parent);
+    if (node.constant) g.classList.add('constant');
+    svg('title', {}, g).textContent = `${node.label} — ${t('repeatedInput')}`;
+    svg('rect', { class: 'ghost-box', x: r1(-w / 2), y: -ghost.height / 2, width: r1(w), height: ghost.height, rx: 4 }, g);
+    svg('text', { class: 'leaf-label', x: r1(w / 2 - 10), y: 0 }, g).textContent = leafText(node);
+    svg('circle', { class: 'leaf-dot', cx: r1(w / 2 - 3), cy: 0, r: 3 }, g);
   }
 
   /** Redraws values and gradients that changed in an update; `animate` flashes what is new. */

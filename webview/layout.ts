@@ -32,8 +32,25 @@ export interface EdgePath {
   label: Point;
 }
 
+/**
+ * A small repeated copy of a producer drawn next to one far-away consumer (no `data-node`: the
+ * producer itself is drawn once). Its edge keeps its key and runs from the copy to the consumer.
+ */
+export interface GhostBox {
+  /** The producer this copy stands for. */
+  of: number;
+  /** The edge it feeds (`edgeKey(to, index)`). */
+  edge: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface GraphLayout {
   nodes: Map<number, NodeBox>;
+  /** Copies of producers for edges too long to route (empty for ordinary graphs). */
+  ghosts: GhostBox[];
   edges: Map<string, EdgePath>;
   /** The arrow leaving the output node to the right. */
   output: EdgePath;
@@ -93,22 +110,145 @@ function clipToShape(box: NodeBox, toward: Point): Point {
   return { x: box.x + dx * s, y: box.y + dy * s };
 }
 
+/** An edge spanning more ranks than this may be drawn from a ghost copy instead. */
+export const LONG_SPAN = 3;
+/**
+ * How many dummy nodes dagre may insert (one per rank an edge crosses) before long edges leave its
+ * graph. Dagre's ordering grows much faster than linearly in them: 1.6 million never finish.
+ */
+export const DUMMY_BUDGET = 2000;
+/**
+ * Past this many ranks dagre's own ranking, acyclic pass and initial ordering (all recursive) may
+ * overflow the stack, and its crossing minimisation costs seconds: we rank and order ourselves.
+ */
+const DEEP_RANKS = 300;
+
+/**
+ * Rank of every node as the drawing shows it left to right: an operation one more than its highest
+ * input (longest path from the leaves), a leaf one rank before its first consumer (as dagre draws
+ * it: a constant sits next to the node that uses it, not at the far left). Unknown inputs count as
+ * rank 0; the graph is acyclic, so every node gets a rank.
+ */
+export function longestPathRanks(graph: GraphInfo): Map<number, number> {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const rank = new Map<number, number>();
+  const pending = new Map<number, number>();
+  const consumers = new Map<number, number[]>();
+  const ready: number[] = [];
+  for (const n of graph.nodes) {
+    const known = n.inputs.filter((i) => byId.has(i));
+    pending.set(n.id, known.length);
+    for (const i of known) {
+      const list = consumers.get(i);
+      if (list) list.push(n.id);
+      else consumers.set(i, [n.id]);
+    }
+    if (known.length === 0) ready.push(n.id);
+  }
+  while (ready.length) {
+    const id = ready.pop() as number;
+    let r = 0;
+    for (const i of byId.get(id)?.inputs ?? []) r = Math.max(r, (rank.get(i) ?? -1) + 1);
+    rank.set(id, r);
+    for (const c of consumers.get(id) ?? []) {
+      const left = (pending.get(c) ?? 1) - 1;
+      pending.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  for (const n of graph.nodes) if (!rank.has(n.id)) rank.set(n.id, 0);
+  // Sources move right, next to their first consumer.
+  for (const n of graph.nodes) {
+    if (n.inputs.length) continue;
+    const uses = consumers.get(n.id);
+    if (uses?.length) rank.set(n.id, Math.max(0, Math.min(...uses.map((c) => rank.get(c) ?? 1)) - 1));
+  }
+  return rank;
+}
+
+/**
+ * The edges (by key) that dagre must not route because together they would cross too many ranks.
+ * Empty when the whole graph fits the budget, so every ordinary graph is laid out as before.
+ */
+export function ghostEdges(graph: GraphInfo, rank = longestPathRanks(graph)): Set<string> {
+  const spans: { key: string; span: number }[] = [];
+  for (const node of graph.nodes) {
+    node.inputs.forEach((from, index) => {
+      spans.push({ key: edgeKey(node.id, index), span: (rank.get(node.id) ?? 0) - (rank.get(from) ?? 0) });
+    });
+  }
+  const dummies = (limit: number): number => spans.reduce((sum, e) => sum + (e.span <= limit ? Math.max(0, e.span - 1) : 0), 0);
+  if (dummies(Infinity) <= DUMMY_BUDGET) return new Set();
+  // Long edges first; if the short ones alone still exceed the budget, every edge longer than one rank.
+  const limit = dummies(LONG_SPAN) <= DUMMY_BUDGET ? LONG_SPAN : 1;
+  return new Set(spans.filter((e) => e.span > limit).map((e) => e.key));
+}
+
+function ghostId(key: string): string {
+  return `ghost:${key}`;
+}
+
+type DagreGraph = InstanceType<typeof dagre.graphlib.Graph>;
+
+/**
+ * Dagre's initial order (each rank filled in depth-first order from the lowest-ranked nodes), but
+ * with an explicit stack, so a chain thousands of ranks deep cannot overflow the call stack.
+ */
+function depthFirstOrder(g: DagreGraph): void {
+  const rankOf = (v: string): number => (g.node(v) as { rank?: number }).rank ?? 0;
+  const starts = g.nodes().filter((v) => !(g.children(v) ?? []).length);
+  starts.sort((a, b) => rankOf(a) - rankOf(b));
+  const layers: string[][] = [];
+  const seen = new Set<string>();
+  for (const start of starts) {
+    const stack = [start];
+    while (stack.length) {
+      const v = stack.pop() as string;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      (layers[rankOf(v)] ??= []).push(v);
+      const next = g.successors(v) ?? [];
+      for (let i = next.length - 1; i >= 0; i--) if (!seen.has(next[i])) stack.push(next[i]);
+    }
+  }
+  for (const layer of layers) layer?.forEach((v, i) => ((g.node(v) as { order?: number }).order = i));
+}
+
 export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayout {
+  const rank = longestPathRanks(graph);
+  const ghostKeys = ghostEdges(graph, rank);
+  const deep = ghostKeys.size > 0 || Math.max(0, ...rank.values()) > DEEP_RANKS;
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 30, edgesep: 14, marginx: 24, marginy: 24 });
+  const options = { rankdir: 'LR', nodesep: 22, ranksep: 30, edgesep: 14, marginx: 24, marginy: 24 };
+  // Deep graphs: our ranks (doubled: dagre puts edge labels on ranks of their own), an iterative
+  // acyclic pass, and each node aligned with its upper neighbour, which keeps a long chain on one
+  // straight line with its ghost inputs beside it (balancing the four alignments makes it drift).
+  g.setGraph(deep ? { ...options, ranker: 'none', acyclicer: 'greedy', align: 'UL' } : options);
   g.setDefaultEdgeLabel(() => ({}));
   const sizes = new Map<number, ReturnType<typeof nodeSize>>();
   for (const node of graph.nodes) {
     const size = nodeSize(node, measure);
     sizes.set(node.id, size);
-    g.setNode(String(node.id), { width: size.width, height: size.layoutHeight });
+    g.setNode(String(node.id), { width: size.width, height: size.layoutHeight, ...(deep ? { rank: 2 * (rank.get(node.id) ?? 0) } : {}) });
   }
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const node of graph.nodes) {
     node.inputs.forEach((from, index) => {
-      g.setEdge(String(from), String(node.id), { width: LABEL_WIDTH, height: LABEL_HEIGHT, labelpos: 'c', minlen: 1 }, edgeKey(node.id, index));
+      const key = edgeKey(node.id, index);
+      let source = String(from);
+      const producer = byId.get(from);
+      if (ghostKeys.has(key) && producer) {
+        // A copy of the producer one rank before the consumer: no dummy chain.
+        source = ghostId(key);
+        const width = Math.max(24, measure(leafText(producer), 'leaf') + 18);
+        g.setNode(source, { width, height: LEAF_HEIGHT, rank: 2 * ((rank.get(node.id) ?? 1) - 1) });
+      }
+      g.setEdge(source, String(node.id), { width: LABEL_WIDTH, height: LABEL_HEIGHT, labelpos: 'c', minlen: 1 }, key);
     });
   }
-  dagre.layout(g);
+  // Deep graphs skip crossing minimisation: its sweeps cost seconds there and recurse.
+  if (deep) dagre.layout(g, { customOrder: (layered) => depthFirstOrder(layered) });
+  else dagre.layout(g);
 
   const nodes = new Map<number, NodeBox>();
   for (const node of graph.nodes) {
@@ -118,11 +258,24 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
     nodes.set(node.id, { id: node.id, shape: size.shape, x: laid.x ?? 0, y: laid.y ?? 0, width: size.width, height: size.height });
   }
 
+  const ghosts: GhostBox[] = [];
+  const ghostBoxes = new Map<string, NodeBox>();
+  for (const node of graph.nodes) {
+    node.inputs.forEach((from, index) => {
+      const key = edgeKey(node.id, index);
+      const laid = ghostKeys.has(key) ? g.node(ghostId(key)) : undefined;
+      if (!laid) return;
+      const ghost: GhostBox = { of: from, edge: key, x: laid.x ?? 0, y: laid.y ?? 0, width: laid.width ?? 24, height: laid.height ?? LEAF_HEIGHT };
+      ghosts.push(ghost);
+      ghostBoxes.set(ghostId(key), { id: from, shape: 'leaf', x: ghost.x, y: ghost.y, width: ghost.width, height: ghost.height });
+    });
+  }
+
   const edges = new Map<string, EdgePath>();
   for (const e of g.edges()) {
     const label = g.edge(e);
     const key = e.name ?? '';
-    const from = nodes.get(Number(e.v));
+    const from = ghostBoxes.get(e.v) ?? nodes.get(Number(e.v));
     const to = nodes.get(Number(e.w));
     if (!from || !to) continue;
     const inner = flattenAtLabel((label.points ?? []).slice(1, -1), label.x, label.y);
@@ -141,7 +294,7 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
   const gl = g.graph();
   const width = Math.max(gl.width ?? 0, outEnd.x + 24);
   const height = gl.height ?? 0;
-  return { nodes, edges, output, width, height };
+  return { nodes, ghosts, edges, output, width, height };
 }
 
 /**
