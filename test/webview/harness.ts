@@ -6,16 +6,16 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createEngine } from '../../src/host/engineBinding';
 import { GraphSession, type StepDeltas } from '../../src/host/session';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { launchChromium } from '../vscode/browser';
 import { type ThemeName, THEMES, themeCss } from './themes';
 
 export const ROOT = resolve(__dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'webview');
 const ORIGIN = 'https://webview.test';
-const CHROMIUM = '/usr/bin/chromium';
 const NONCE = 'bPq2n9Test0nce';
 
 /** Builds dist/webview when it is missing or older than the panel's sources (without wiping dist/). */
@@ -49,22 +49,9 @@ function listTs(dir: string): string[] {
   );
 }
 
-export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+/** Headless Debian chromium with the flags every browser test here uses (one place: test/vscode/browser.ts). */
+export function launch(): Promise<Browser> {
+  return launchChromium();
 }
 
 /** The webview page, as the extension's `panelHtml` writes it, plus the test's theme and fake API. */
