@@ -7,13 +7,8 @@ import { locale, t } from './i18n';
 import type { PanelModel } from './model';
 import { renderTensor } from './tensorView';
 import { shapeText } from './tensorFormat';
+import { h } from './dom';
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 export interface DetailCallbacks {
   onSelect(id: number): void;

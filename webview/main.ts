@@ -14,12 +14,8 @@ import { PanelModel } from './model';
 import type { View } from './panZoom';
 import { Toolbar } from './toolbar';
 import { type PanelState, loadState, post, saveState } from './vscodeApi';
+import { h } from './dom';
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  return e;
-}
 
 /** Text widths for the layout, measured with the panel's own font. */
 function textMeasurer(): MeasureText {

@@ -6,16 +6,11 @@
 import type { TensorData } from '../src/shared/protocol';
 import { t } from './i18n';
 import { formatNumber, maxAbs, shapeText, tensorJson } from './tensorFormat';
+import { h } from './dom';
 
 const SUMMARY_ROWS = 6;
 const SUMMARY_COLS = 6;
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Background for a cell: the value's share of the largest magnitude, at most 45% colour. */
 function cellColour(v: number, scale: number): string {

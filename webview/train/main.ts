@@ -11,6 +11,7 @@ import type { GradCheckReport } from '../../src/engine/train/gradcheckReport';
 import type { TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../src/shared/protocol';
 import { decimateLosses } from './decimate';
 import { setLocale, t } from './strings';
+import { h as el } from '../dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -23,12 +24,6 @@ function post(msg: TrainWebviewToHost): void {
   vscodeApi.postMessage(msg);
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** A `--vscode-*` colour from the current theme, with a fallback outside VS Code. */
 function themeColor(name: string, fallback: string): string {
