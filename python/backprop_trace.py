@@ -1355,7 +1355,7 @@ def main(argv=None):
         sys.stderr.write("backprop_trace: no such file: %s\n" % script)
         doc["error"] = {"type": "FileNotFoundError", "message": "no such file: %s" % script, "file": None, "line": None, "column": None, "traceback": None}
         write_json(out, doc)
-        return 0
+        return 2
 
     rec = Recorder(opts)
     folder = os.path.dirname(script)
