@@ -1139,16 +1139,15 @@ class Recorder:
         if isinstance(out0, (tuple, list)) or not _numeric_kind(out0):
             return {"ok": None, "reason": "forward on a copy did not return a number or array"}
         o0, rec = np.asarray(out0, dtype=np.float64), np.asarray(recorded_out, dtype=np.float64)
+        o1 = np.asarray(run(base), dtype=np.float64)
+        if o1.shape != o0.shape or not np.allclose(o1, o0, rtol=0, atol=0, equal_nan=True):
+            return {"ok": None, "reason": "forward is not deterministic (two runs on a copy differ)"}
         if o0.shape != rec.shape or not np.allclose(o0, rec, rtol=1e-5, atol=1e-8, equal_nan=True):
             return {"ok": None, "reason": "forward on a copy of the layer did not give the recorded result (it depends on something outside the layer)"}
         try:
             np.broadcast(o0, dout)
         except ValueError:
             return {"ok": None, "reason": "dout's shape %s does not match forward's output %s" % (list(dout.shape), list(o0.shape))}
-        out1 = run(base)
-        o1 = np.asarray(out1, dtype=np.float64)
-        if o1.shape != o0.shape or not np.allclose(o1, o0, rtol=0, atol=0, equal_nan=True):
-            return {"ok": None, "reason": "forward is not deterministic (two runs on a copy differ)"}
         f0 = objective(out0)
 
         # inputs and parameters to perturb, and how many elements of each (sampled beyond the budget)
