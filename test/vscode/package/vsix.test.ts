@@ -77,6 +77,16 @@ describe('the packaged .vsix', () => {
     }
   });
 
+  it('holds the Python tracer and every Python example, without byte-code caches', () => {
+    const examples = readdirSync(join(REPO_ROOT, 'examples', 'python')).filter((f) => f.endsWith('.py') || f.endsWith('.md'));
+    assert.ok(examples.includes('buy_apple.py'), 'examples/python has the apple example');
+    const required = ['python/backprop_trace.py', 'python/TRACE_FORMAT.md', ...examples.map((f) => `examples/python/${f}`)];
+    const missing = required.filter((f) => !names.includes(`extension/${f}`));
+    assert.deepEqual(missing, [], 'not packaged');
+    assert.deepEqual(names.filter((n) => /__pycache__|\.pyc$/.test(n)), []);
+    assert.deepEqual(names.filter((n) => n.startsWith('extension/python/') && !required.includes(n.slice('extension/'.length))), []);
+  });
+
   it('holds every file the manifest points at', () => {
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
     const { contributes, icon, main, browser, l10n } = manifest;
