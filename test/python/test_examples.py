@@ -151,6 +151,8 @@ class TwoLayerNetExample(unittest.TestCase):
         for a, b in zip(ev[4:7], ev[5:8]):
             self.assertEqual(b["dout"], a["result"])
         self.assertEqual(self.t.value(ev[3]["args"]["x"])["name"], "y")  # y = self.predict(x)
+        loss = self.t.value(ev[3]["result"])
+        self.assertEqual((loss["dtype"], loss["shape"]), ("float64", []))  # numpy's scalar, not a Python float
         for e in ev[4:]:
             self.assertIs(e["numeric"]["ok"], True, e)
         self.assertEqual(sorted(ev[7]["paramGrads"]), ["W", "b"])
