@@ -33,8 +33,9 @@ TRACER_FILE = os.path.abspath(__file__)
 
 # A forward/backward call is not recorded while a function whose name matches this is running: the
 # book's numerical_gradient / numerical_diff / _numerical_gradient_1d / numerical_gradient_2d, a
-# student's numeric_grad... Those loops evaluate the loss twice per parameter element.
-NUMERIC_LOOP_RE = re.compile(r"numeric(al)?_?(grad|diff)", re.IGNORECASE)
+# student's numeric_grad, num_grad, finite_difference... Those loops evaluate the loss twice per
+# parameter element.
+NUMERIC_LOOP_RE = re.compile(r"numeric(al)?_?(grad|diff)|^_?num_?grad|finite_?diff", re.IGNORECASE)
 MICROGRAD_ATTRS = ("data", "grad", "_prev", "_op")
 CHECK_TOLERANCE = 1e-4
 CHECK_SECONDS = 20.0  # all numerical checks of a run together (at most a third of --time-limit)
@@ -1029,11 +1030,14 @@ class Recorder:
                     stack.append((c, False))
         entry = {"seq": seq, "file": site.file if site else None, "line": site.line if site else None,
                  "column": site.column if site else None, "root": None, "nodes": []}
-        if too_many:
-            entry["omitted"] = len(seen)
-            self.stop("max-elements", "a micrograd graph had more than %d nodes" % MAX_MICROGRAD_NODES)
+        if too_many or self.kept + len(topo) > self.opts.max_elements:
+            entry["omitted"] = len(seen) if too_many else len(topo)
+            if self.truncated is None:
+                self.truncated = {"reason": "max-elements", "message": "a micrograd graph of %s nodes was not recorded (at most %d nodes in one graph, --max-elements in all)" % (
+                    "more than %d" % MAX_MICROGRAD_NODES if too_many else len(topo), MAX_MICROGRAD_NODES)}
             self.micrograd.append(entry)
             return
+        self.kept += len(topo)
         names = {}
         for strong in (True, False):
             for f in _user_frames(site_frame):
@@ -1082,10 +1086,22 @@ class Recorder:
         fev, (copy0, raw_args, why), recorded_out = snap
         if why is not None:
             return {"ok": None, "reason": why}
+        # The replays must not change what the script does next: their prints go nowhere, and the
+        # random generators (a Dropout forward draws from them) are put back as they were.
+        import random
+        np_state, py_state = np.random.get_state(), random.getstate()
+        out, err = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = _Sink()
         try:
             return self._numeric(li, copy0, raw_args, recorded_out, dout_raw, ret, inst, seq)
-        except Exception as e:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:  # SystemExit in a replayed forward must not end the script
             return {"ok": None, "reason": "the check could not run the layer's forward on a copy (%s: %s)" % (type(e).__name__, e)}
+        finally:
+            sys.stdout, sys.stderr = out, err
+            np.random.set_state(np_state)
+            random.setstate(py_state)
 
     def _numeric(self, li, copy0, raw_args, recorded_out, dout_raw, ret, inst, seq):
         layer = self.layers[li]
@@ -1270,6 +1286,16 @@ class Recorder:
             result["sampled"] = int(sum(len(v) for v in indices_out.values()))
             result["indices"] = indices_out
         return result
+
+
+class _Sink:
+    """Where the numerical check's replays print."""
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
 
 
 _RETURN_OPS = None

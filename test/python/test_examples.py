@@ -188,6 +188,12 @@ class MicrogradExample(unittest.TestCase):
         self.assertTrue(lines[m["line"] - 1].startswith("loss.backward()"))
         self.assertEqual(m["column"], 1)
 
+    def test_a_graph_beyond_max_elements_is_left_out(self):
+        t = example("micrograd_expr.py", tracer_args=["--max-elements", "5"])
+        (m,) = t.doc["micrograd"]
+        self.assertEqual((m["nodes"], m["omitted"]), ([], 13))
+        self.assertEqual(t.doc["truncated"]["reason"], "max-elements")
+
 
 if __name__ == "__main__":
     unittest.main()

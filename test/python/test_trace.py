@@ -337,6 +337,30 @@ class Checks(Case):
         again = self.trace(files, tracer_args=["--check-evals", "100"])
         self.assertEqual(again.events[1]["numeric"]["indices"], n["indices"])
 
+    def test_the_check_does_not_change_what_the_script_prints_or_draws(self):
+        files = {"main.py": """
+            import random
+            import numpy as np
+            class Noisy:
+                def forward(self, x):
+                    print("forward", np.random.rand() > 2, random.random() > 2)
+                    return 3 * x
+                def backward(self, dout):
+                    return 3 * dout
+            np.random.seed(5)
+            random.seed(5)
+            layer = Noisy()
+            y = layer.forward(np.ones(3))
+            dx = layer.backward(np.ones(3))
+            print("next draws", np.random.rand(), random.random())
+        """}
+        t = self.trace(files, layers=False)
+        self.assertIs(t.events[1]["numeric"]["ok"], True)
+        import subprocess as sp
+        plain = sp.run([sys.executable, self.dir.file("main.py")], cwd=self.dir.path, stdout=sp.PIPE, universal_newlines=True)
+        self.assertEqual(t.stdout, plain.stdout)
+        self.assertEqual(t.stdout.count("forward"), 1)
+
     def test_no_check(self):
         t = self.trace({"main.py": """
             from layer_naive import MulLayer
