@@ -44,6 +44,7 @@ MIN_CHECK_EVALS = 40  # ...but never fewer than this
 MAX_SCAN = 1000  # dicts / lists longer than this are not searched for names
 MAX_FRAMES = 30  # caller frames searched for names
 MAX_MICROGRAD_NODES = 100000
+GRACE_SECONDS = 2.0  # after --time-limit, how long the script has to react to KeyboardInterrupt
 
 np = None  # numpy, imported in main() (exit 3 when missing)
 
@@ -850,7 +851,7 @@ class Recorder:
                 if isinstance(v, np.ndarray):
                     ev["params"][a] = self.value(v, None, "param", li, a, frame=site_frame, event=seq)
             snap = None
-            if self.opts.check:
+            if self.opts.check and self.checked.get(li, 0) < self.opts.check_per_layer and self.check_seconds < self.check_budget:
                 try:
                     snap = (copy.deepcopy(inst), copy.deepcopy(raw), None)
                 except Exception as e:
@@ -930,20 +931,29 @@ class Recorder:
             if self.opts.check:
                 ev["numeric"] = self.numeric_check(li, extra, ret, inst, seq)
 
-    def finish(self):
-        """Drop the calls that raised or never returned (time limit), keep the rest consistent."""
+    def document(self, doc, error):
+        """The trace so far, without the calls that raised or never returned (time limit). Does not
+        change the recorder (the time-limit fallback calls it from another thread)."""
         gone = set(self.dropped)
-        for rec in self.pending.values():
+        for rec in list(self.pending.values()):
             if rec[0] in ("forward", "backward"):
                 gone.add(rec[3]["seq"])
-        if gone:
-            self.events = [e for e in self.events if e["seq"] not in gone]
-            for e in self.events:
-                if e.get("parent") in gone:
-                    e["parent"] = None
-        self.calls = len(self.events)
-        for layer in self.layers:
-            layer.pop("_params_seen", None)
+        events = []
+        for e in list(self.events):
+            if e["seq"] in gone:
+                continue
+            if e.get("parent") in gone:
+                e = dict(e, parent=None)
+            events.append(e)
+        layers = [{k: v for k, v in layer.items() if not k.startswith("_")} for layer in list(self.layers)]
+        out = dict(doc)
+        out.update({
+            "calls": len(events), "truncated": self.truncated, "skipped": {"reentrant": self.skipped}, "error": error,
+            "values": list(self.values), "layers": layers, "events": events, "micrograd": list(self.micrograd),
+        })
+        if self.internal_error and os.environ.get("BACKPROP_TRACE_DEBUG"):
+            out["internalError"] = self.internal_error
+        return out
 
     # -- micrograd ------------------------------------------------------------------------------
 
@@ -1413,12 +1423,34 @@ def main(argv=None):
     sys.path[0] = folder
     os.chdir(folder)
     timed_out = threading.Event()
-    main_thread = threading.main_thread()
+    finished = threading.Event()
 
     def on_time():
         timed_out.set()
-        import _thread
-        _thread.interrupt_main()
+        try:  # a real SIGINT to the main thread also wakes it from time.sleep or input()
+            import signal
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        except (AttributeError, ValueError, OSError):
+            import _thread
+            _thread.interrupt_main()
+        # A script inside one long numpy call, or one that ignores KeyboardInterrupt, does not stop:
+        # write what was recorded from here, and end the process.
+        if finished.wait(GRACE_SECONDS):
+            return
+        rec.stop("time-limit", "the script was stopped after %g s (--time-limit); it did not react to KeyboardInterrupt" % opts.time_limit)
+        for _ in range(3):
+            try:
+                write_json(out, rec.document(doc, None))
+                break
+            except RuntimeError:  # the script's thread changed a dict while it was written: again
+                time.sleep(0.05)
+            except Exception:
+                break
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(0)
 
     timer = threading.Timer(opts.time_limit, on_time)
     timer.daemon = True
@@ -1444,20 +1476,15 @@ def main(argv=None):
         error = error_info(e, script)
     finally:
         timer.cancel()
-    del main_thread
+    if timed_out.is_set() and (rec.truncated or {}).get("reason") != "time-limit":
+        rec.stop("time-limit", "the script was interrupted after %g s (--time-limit)" % opts.time_limit)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except Exception:
         pass
-    rec.finish()
-    doc.update({
-        "calls": rec.calls, "truncated": rec.truncated, "skipped": {"reentrant": rec.skipped}, "error": error,
-        "values": rec.values, "layers": rec.layers, "events": rec.events, "micrograd": rec.micrograd,
-    })
-    if rec.internal_error and os.environ.get("BACKPROP_TRACE_DEBUG"):
-        doc["internalError"] = rec.internal_error
-    write_json(out, doc)
+    write_json(out, rec.document(doc, error))
+    finished.set()
     return 0
 
 

@@ -439,6 +439,25 @@ class Bounds(Case):
         self.assertEqual(t.doc["calls"], 1)
 
 
+    def test_time_limit_when_the_script_ignores_keyboard_interrupt(self):
+        t = self.trace({"main.py": """
+            import time
+            from layer_naive import AddLayer
+            y = AddLayer().forward(1, 2)
+            print("started", flush=True)
+            while True:
+                try:
+                    time.sleep(10)
+                except KeyboardInterrupt:
+                    print("ignored")
+        """}, tracer_args=["--time-limit", "0.5"])
+        self.assertEqual(t.proc.returncode, 0)
+        self.assertIn("ignored", t.stdout)
+        self.assertEqual(t.doc["truncated"]["reason"], "time-limit")
+        self.assertIn("did not react", t.doc["truncated"]["message"])
+        self.assertEqual(t.doc["calls"], 1)
+
+
 class Errors(Case):
     def test_a_script_that_raises_points_at_the_innermost_user_frame(self):
         t = self.trace({"main.py": """
