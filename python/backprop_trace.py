@@ -522,6 +522,32 @@ def _fingerprint(x):
     return (a.shape, a.dtype.str, zlib.adler32(a.reshape(-1).view(np.uint8)) if a.size else 0)
 
 
+def _class_location(cls):
+    """The file and line of `class X:` — from one of the class's own methods (so a subclass that
+    only overrides backward is found where it is written), else its module's file."""
+    own = None
+    for v in cls.__dict__.values():
+        c = getattr(getattr(v, "__func__", v), "__code__", None)
+        if c is not None:
+            own = c
+            break
+    if own is not None:
+        file, line = own.co_filename, own.co_firstlineno
+    else:
+        file, line = getattr(sys.modules.get(cls.__module__), "__file__", None), None
+    if not file:
+        return None, None
+    src = _source(file)
+    best = None
+    if src.tree is not None:
+        for node in ast.walk(src.tree):
+            if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
+                if line is None or node.lineno <= line <= getattr(node, "end_lineno", node.lineno):
+                    if best is None or node.lineno > best:
+                        best = node.lineno  # the innermost class of that name around the method
+    return os.path.abspath(file), best
+
+
 class Recorder:
     def __init__(self, opts):
         self.opts = opts
@@ -684,16 +710,7 @@ class Recorder:
                 name = nm
         if name is None and site is not None:
             name = search_name(inst, site.frame)
-        file, class_line = None, None
-        if code is not None:
-            file = code.co_filename
-            src = _source(file)
-            if src.tree is not None:
-                for node in ast.walk(src.tree):
-                    if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
-                        if node.lineno <= code.co_firstlineno <= getattr(node, "end_lineno", node.lineno):
-                            class_line = node.lineno
-                            break
+        file, class_line = _class_location(cls)
         idx = len(self.layers)
         self.layers.append({
             "id": idx, "class": cls.__name__, "module": cls.__module__, "file": file, "classLine": class_line,

@@ -276,6 +276,8 @@ class Checks(Case):
         """})
         verdict = [(t.layers[e["layer"]]["name"], e["numeric"]["ok"]) for e in t.events if e["kind"] == "backward"]
         self.assertEqual(verdict, [("good", True), ("loss_layer", False), ("sig", False)])
+        sig = t.layer_named("sig")
+        self.assertEqual((sig["class"], sig["file"], sig["classLine"]), ("BadSigmoid", self.dir.file("main.py"), 3))
         # SoftmaxWithLoss.backward returns only dx: t is not checked
         self.assertEqual(sorted(t.events[4]["numeric"]["grads"]), ["x"])
         self.assertEqual(t.value(t.events[4]["dout"])["data"], [1])
