@@ -578,6 +578,7 @@ class Recorder:
         self.class_codes = {}
         self.dropped = set()  # seqs of calls that raised
         self.checked = {}  # layer index -> backward calls checked
+        self.last_forward = {}  # layer index -> seq of its latest forward that returned
         self.check_seconds = 0.0
         self.check_budget = min(CHECK_SECONDS, opts.time_limit / 3.0)
 
@@ -897,6 +898,7 @@ class Recorder:
                 if _numeric_kind(dout_raw) == "np":
                     dout_raw = np.array(dout_raw, copy=True)  # backward may write into it
             ev["dout"] = dout
+            ev["forward"] = self.last_forward.get(li)
             rec = ("backward", inst, key, ev, li, site, dout_raw)
         ev["parent"] = self.active[-1]["seq"] if self.active else None
         ev["file"] = site.file
@@ -932,6 +934,7 @@ class Recorder:
             return
         if kind == "forward":
             ev["result"] = self.result_ids(ret, site.targets(), "result", li, None, seq)
+            self.last_forward[li] = seq
             snap = extra
             if snap is not None:
                 out = np.array(ret, copy=True) if _numeric_kind(ret) == "np" else copy.deepcopy(ret)

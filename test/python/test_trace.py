@@ -57,6 +57,7 @@ class Graphs(Case):
         self.assertEqual(len(t.layers), 1)
         self.assertEqual(t.layers[0]["name"], "sig")
         self.assertEqual([e["layer"] for e in t.events], [0, 0, 0, 0])
+        self.assertEqual([e.get("forward") for e in t.events[1::2]], [0, 2])
         self.assertNotEqual(t.events[0]["result"], t.events[2]["result"])
         for e in t.events[1::2]:
             self.assertIs(e["numeric"]["ok"], True)
