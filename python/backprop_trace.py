@@ -858,11 +858,11 @@ class Recorder:
                         nm = exn
                 args[p] = self.value(v, nm, "arg", li, p, expr=exn, literal=lit, frame=site_frame, event=seq)
             ev["args"] = args
-            pattrs = self._param_attrs(inst)
+            candidates = None
             if not layer.get("_params_seen"):
-                layer["_params_seen"] = True
-                for a, v in pattrs.items():
-                    layer["params"][a] = self.value(v, None, "param", li, a, frame=site_frame, event=seq)
+                # the ndarray attributes before the first forward, kept as parameters at its return
+                # if forward left them alone (self.x = x, a running mean: state, not parameters)
+                candidates = [(a, v, _fingerprint(v)) for a, v in self._param_attrs(inst).items()]
             ev["params"] = {}
             for a in layer["params"]:
                 v = getattr(inst, a, None)
@@ -874,7 +874,7 @@ class Recorder:
                     snap = (copy.deepcopy(inst), copy.deepcopy(raw), None)
                 except Exception as e:
                     snap = (None, None, "the layer could not be deep-copied (%s: %s)" % (type(e).__name__, e))
-            rec = ("forward", inst, key, ev, li, site, snap)
+            rec = ("forward", inst, key, ev, li, site, (snap, candidates))
         else:
             params = [p for p in code.co_varnames[1:code.co_argcount]]
             dout = None
@@ -933,9 +933,15 @@ class Recorder:
             self.dropped.add(seq)  # it raised: not a call that happened
             return
         if kind == "forward":
+            snap, candidates = extra
+            layer = self.layers[li]
+            if candidates is not None and not layer.get("_params_seen"):
+                layer["_params_seen"] = True
+                for a, v, fp in candidates:
+                    if getattr(inst, a, None) is v and _fingerprint(v) == fp:
+                        layer["params"][a] = ev["params"][a] = self.value(v, None, "param", li, a, frame=site.frame, event=seq)
             ev["result"] = self.result_ids(ret, site.targets(), "result", li, None, seq)
             self.last_forward[li] = seq
-            snap = extra
             if snap is not None:
                 out = np.array(ret, copy=True) if _numeric_kind(ret) == "np" else copy.deepcopy(ret)
                 self.snapshot[li] = (ev, snap, out)

@@ -110,6 +110,31 @@ class Graphs(Case):
         self.assertLess(n["errors"]["W"], 1e-6)
         self.assertEqual(len([e for e in t.events if e["kind"] == "backward"]), 1)  # Affine.backward inside is the same call
 
+    def test_parameters_are_the_arrays_forward_leaves_alone(self):
+        t = self.trace({"main.py": """
+            import numpy as np
+            class Scale:
+                def __init__(self):
+                    self.w = np.array([2.0, 3.0])
+                    self.x = np.zeros(2)
+                    self.running = np.zeros(2)
+                def forward(self, x):
+                    self.x = x
+                    self.running = 0.9 * self.running + 0.1 * x
+                    return x * self.w
+                def backward(self, dout):
+                    self.dw = np.sum(dout * self.x, axis=0)
+                    return dout * self.w
+            s = Scale()
+            y = s.forward(np.ones((3, 2)))
+            dx = s.backward(np.ones((3, 2)))
+        """}, layers=False)
+        self.assertEqual(sorted(t.layers[0]["params"]), ["w"])  # not x, not running: forward replaced them
+        self.assertEqual(t.events[0]["params"], t.layers[0]["params"])
+        self.assertEqual(sorted(t.events[1]["paramGrads"]), ["w"])
+        self.assertIs(t.events[1]["numeric"]["ok"], True)
+        self.assertEqual(sorted(t.events[1]["numeric"]["grads"]), ["w", "x"])
+
     def test_relu_writes_into_dout_and_the_trace_keeps_a_copy(self):
         t = self.trace({"main.py": """
             import numpy as np
