@@ -84,9 +84,6 @@ def _std_dirs():
             p = paths.get(key)
             if p:
                 dirs.add(os.path.normcase(os.path.abspath(p)))
-        for p in (sys.prefix, sys.base_prefix, sys.exec_prefix):
-            for sub in ("lib", "Lib"):
-                dirs.add(os.path.normcase(os.path.abspath(os.path.join(p, sub))))
         _STD_DIRS = tuple(d + os.sep for d in dirs)
     return _STD_DIRS
 
