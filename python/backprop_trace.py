@@ -39,8 +39,7 @@ NUMERIC_LOOP_RE = re.compile(r"numeric(al)?_?(grad|diff)|^_?num_?grad|finite_?di
 MICROGRAD_ATTRS = ("data", "grad", "_prev", "_op")
 CHECK_TOLERANCE = 1e-4
 CHECK_SECONDS = 20.0  # all numerical checks of a run together (at most a third of --time-limit)
-CHECK_CALL_SECONDS = 0.2  # one backward's check: fewer evaluations when one forward is slow...
-MIN_CHECK_EVALS = 40  # ...but never fewer than this
+MIN_CHECK_EVALS = 40  # --check-seconds gives a slow forward fewer evaluations, but never fewer than this
 MAX_SCAN = 1000  # dicts / lists longer than this are not searched for names
 MAX_FRAMES = 30  # caller frames searched for names
 MAX_MICROGRAD_NODES = 100000
@@ -1209,6 +1208,10 @@ class Recorder:
         t0 = time.perf_counter()
         o1 = np.asarray(run(base), dtype=np.float64)
         eval_seconds = time.perf_counter() - t0
+        if eval_seconds > 0.001:  # one more: a descheduled run should not shrink the sample
+            t0 = time.perf_counter()
+            run(base)
+            eval_seconds = min(eval_seconds, time.perf_counter() - t0)
         if o1.shape != o0.shape or not np.allclose(o1, o0, rtol=0, atol=0, equal_nan=True):
             return {"ok": None, "reason": "forward is not deterministic (two runs on a copy differ)"}
         if o0.shape != rec.shape or not np.allclose(o0, rec, rtol=1e-5, atol=1e-8, equal_nan=True):
@@ -1226,9 +1229,9 @@ class Recorder:
             shape = np.shape(x)
             arrays.append([name, where, analytic, shape, int(np.prod(shape)) if shape else 1])
         evals = min(self.opts.max_elements, self.opts.check_evals)
-        if eval_seconds > 0:
-            # a costly forward (a 100 x 784 batch through Affine) gets fewer evaluations, not less time bound
-            evals = min(evals, max(MIN_CHECK_EVALS, int(CHECK_CALL_SECONDS / eval_seconds)))
+        if eval_seconds > 0 and self.opts.check_seconds > 0:
+            # a costly forward (a 100 x 784 batch through Affine) gets fewer evaluations
+            evals = min(evals, max(MIN_CHECK_EVALS, int(self.opts.check_seconds / eval_seconds)))
         budget = max(1, evals // 2)
         total = sum(a[4] for a in arrays)
         sampled = total > budget
@@ -1395,6 +1398,7 @@ def parse_args(argv):
     p.add_argument("--max-elements", type=int, default=1000000)
     p.add_argument("--check-evals", type=int, default=400, help="forward evaluations per numerical check (sampled beyond)")
     p.add_argument("--check-per-layer", type=int, default=5, help="backward calls checked per layer object (the first ones)")
+    p.add_argument("--check-seconds", type=float, default=0.2, help="about how long one backward's check may take (fewer evaluations for a slow forward); 0: no limit")
     p.add_argument("--no-check", dest="check", action="store_false")
     p.add_argument("script")
     p.add_argument("args", nargs=argparse.REMAINDER)
