@@ -1188,9 +1188,7 @@ class Recorder:
                     continue
                 v = args[p]
                 if isinstance(v, np.ndarray):
-                    v = v.copy()
-                else:
-                    v = copy.deepcopy(v)
+                    v = v.copy()  # forward may write into its input; other arguments were copied once
                 if p in positional and len(pos) == positional.index(p):
                     pos.append(v)
                 else:
