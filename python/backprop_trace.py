@@ -201,6 +201,8 @@ class _Source:
                     if arg is not None:
                         counts[arg.arg] = counts.get(arg.arg, 0) + 1
             self._count(scope, counts, loops, False, True)
+        else:
+            loops = None  # a comprehension, a lambda or code we cannot read: no name is "assigned once"
         info = (counts, loops)
         self.scopes[key] = info
         return info
@@ -268,7 +270,7 @@ def stable_in(frame, name):
     """True when `name` is assigned once in the frame's function (or module) and not in a loop."""
     src = _source(frame.f_code.co_filename)
     counts, loops = src.scope_info(frame.f_code)
-    return counts.get(name, 0) <= 1 and name not in loops
+    return loops is not None and counts.get(name, 0) <= 1 and name not in loops
 
 
 def _resolve(node, frame):
