@@ -200,14 +200,14 @@ class _Source:
                 for arg in list(getattr(a, "posonlyargs", [])) + a.args + a.kwonlyargs + [a.vararg, a.kwarg]:
                     if arg is not None:
                         counts[arg.arg] = counts.get(arg.arg, 0) + 1
-            self._count(scope, counts, loops, False, True)
+            self._count(scope, counts, loops, False)
         else:
             loops = None  # a comprehension, a lambda or code we cannot read: no name is "assigned once"
         info = (counts, loops)
         self.scopes[key] = info
         return info
 
-    def _count(self, node, counts, loops, in_loop, top):
+    def _count(self, node, counts, loops, in_loop):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 counts[child.name] = counts.get(child.name, 0) + 1
@@ -223,7 +223,7 @@ class _Source:
                 for t in ast.walk(child.target):
                     if isinstance(t, ast.Name):
                         loops.add(t.id)
-            self._count(child, counts, loops, loop, False)
+            self._count(child, counts, loops, loop)
 
 
 _SOURCES = {}
@@ -441,7 +441,7 @@ def _scan_container(obj, container, prefix):
     return None
 
 
-def search_name(obj, frame, exclude=None, weak_ok=False):
+def search_name(obj, frame, weak_ok=False):
     """The name holding obj in the caller frames, innermost first: a dict key (`W1`, `Affine1`),
     an attribute of `self` (`lastLayer`), or a variable assigned once (`mul_apple_layer`).
     With weak_ok, a variable assigned several times or in a loop is the last resort."""
@@ -455,14 +455,14 @@ def search_name(obj, frame, exclude=None, weak_ok=False):
         me = _self_of(f)
         # dict keys in locals
         for k, v in items:
-            if k.startswith("__") or v is exclude:
+            if k.startswith("__"):
                 continue
             if isinstance(v, dict) and v is not f.f_globals:
                 name = _scan_container(obj, v, None)
                 if name is not None:
                     return name
         # attributes of self, and keys / items of its dicts and lists
-        if me is not None and me is not exclude:
+        if me is not None:
             d = getattr(me, "__dict__", None)
             if isinstance(d, dict):
                 for k, v in list(d.items()):
@@ -554,13 +554,11 @@ class Recorder:
         self.events = []
         self.micrograd = []
         self.seq = 0
-        self.calls = 0
         self.kept = 0
         self.truncated = None
         self.skipped = 0
         self.numeric_depth = 0
         self.stopped = False
-        self.started = time.monotonic()
         self.by_id = {}  # id(obj) -> [(ref, value_id, fingerprint, name)]
         self.strong = []  # objects that cannot be weakly referenced: kept so their ids stay theirs
         self.layer_of = {}  # id(layer) -> layer index
@@ -833,7 +831,6 @@ class Recorder:
         site = CallSite(site_frame, kind if site_frame is frame.f_back else "__call__", inst)
         seq = self.seq
         self.seq += 1
-        self.calls += 1
         li = self.layer(inst, site_frame, site)
         layer = self.layers[li]
         exprs = site.arg_exprs(layer["forwardParams"])
@@ -1117,7 +1114,7 @@ class Recorder:
         snap = self.snapshot.get(li)
         if snap is None:
             return {"ok": None, "reason": "no recorded forward call of this layer before its backward"}
-        fev, (copy0, raw_args, why), recorded_out = snap
+        _, (copy0, raw_args, why), recorded_out = snap
         if why is not None:
             return {"ok": None, "reason": why}
         # The replays must not change what the script does next: their prints go nowhere, and the
