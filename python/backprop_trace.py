@@ -940,6 +940,8 @@ class Recorder:
             if snap is not None:
                 out = np.array(ret, copy=True) if _numeric_kind(ret) == "np" else copy.deepcopy(ret)
                 self.snapshot[li] = (ev, snap, out)
+            else:
+                self.snapshot.pop(li, None)  # never check a backward against an older forward
         else:
             params = self.layers[li]["forwardParams"]
             ev["result"] = self.result_ids(ret, site.targets(), "grad", li, params, seq)
