@@ -390,6 +390,35 @@ class Checks(Case):
         self.assertEqual(t.stdout, plain.stdout)
         self.assertEqual(t.stdout.count("forward"), 1)
 
+    def test_only_the_first_backward_calls_of_a_layer_are_checked(self):
+        t = self.trace({"main.py": """
+            from layer_naive import MulLayer
+            m = MulLayer()
+            for i in range(7):
+                y = m.forward(2.0, float(i))
+                d = m.backward(1.0)
+        """}, tracer_args=["--check-per-layer", "3"])
+        oks = [e["numeric"]["ok"] for e in t.events if e["kind"] == "backward"]
+        self.assertEqual(oks, [True, True, True, None, None, None, None])
+        self.assertIn("--check-per-layer", t.events[-1]["numeric"]["reason"])
+
+    def test_a_forward_that_depends_on_outside_state_is_not_checked(self):
+        t = self.trace({"main.py": """
+            SCALE = 2.0
+            class Scaled:
+                def forward(self, x):
+                    return SCALE * x
+                def backward(self, dout):
+                    return 2.0 * dout
+            s = Scaled()
+            y = s.forward(3.0)
+            SCALE = 5.0
+            dx = s.backward(1.0)
+        """}, layers=False)
+        n = t.events[1]["numeric"]
+        self.assertIsNone(n["ok"])
+        self.assertIn("did not give the recorded result", n["reason"])
+
     def test_no_check(self):
         t = self.trace({"main.py": """
             from layer_naive import MulLayer
