@@ -18,8 +18,11 @@ const common = {
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads'], define: { 'process.env.BACKPROP_WEB': '"1"' } },
+  // The debug adapter library needs Node's `events` and `url`: small shims in the web bundle.
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads'], define: { 'process.env.BACKPROP_WEB': '"1"' }, alias: { events: './src/debug/web/events.ts', url: './src/debug/web/url.ts' } },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  // The debugger as a standalone Debug Adapter Protocol program (stdio): `node dist/debugAdapter.js`.
+  { entryPoints: ['src/debugAdapter.ts'], outfile: 'dist/debugAdapter.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
   // Training / gradient check: the worker (Node host: worker_threads; web host: a Web Worker) and its panel.
   { entryPoints: ['src/host/train/worker.node.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },

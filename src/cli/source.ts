@@ -22,7 +22,8 @@ export function warningLine(file: string, range: SourceRange, message: string): 
   return `${file}:${range.start.line}:${range.start.column}: warning: ${message}`;
 }
 
-function readError(file: string, e: unknown): CliError {
+/** A file that cannot be read, as one `FILE: error: cannot read the file: …` line. */
+export function readError(file: string, e: unknown): CliError {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   const reason: Record<string, string> = {
     ENOENT: 'no such file',

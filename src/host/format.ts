@@ -118,3 +118,36 @@ export function tensorMarkdown(t: TensorView, maxRows = 8, maxCols = 8): string 
   if (rows > shownRows) lines.push(`| … |${' |'.repeat(header.length - 1)}`);
   return lines.join('\n');
 }
+
+/**
+ * A value as a debugger shows it in one line: a scalar as a number (`930`), a vector as
+ * `[1, 2, 3]`, a matrix as its shape and its first rows (`2×3 [[10, 14, 18], …]`). At most
+ * `maxValues` numbers are written; a cut vector starts with its length (`100 [1, 2, 3, 4, …]`).
+ */
+export function formatSummary(t: TensorView, maxValues = 4): string {
+  if (t.shape.length === 0) return formatNumber(t.data[0]);
+  const n = t.data.length;
+  const cell = (i: number): string => formatNumber(t.data[i], 4);
+  if (t.shape.length === 1) {
+    const shown = Array.from({ length: Math.min(n, maxValues) }, (_, i) => cell(i));
+    return n > maxValues ? `${n} [${shown.join(', ')}, …]` : `[${shown.join(', ')}]`;
+  }
+  const [rows, cols] = t.shape;
+  const parts: string[] = [];
+  let budget = maxValues;
+  for (let i = 0; i < rows; i++) {
+    if (i > 0 && budget < cols) {
+      parts.push('…');
+      break;
+    }
+    const take = Math.min(cols, Math.max(budget, 1));
+    const row = Array.from({ length: take }, (_, j) => cell(i * cols + j));
+    parts.push(`[${row.join(', ')}${take < cols ? ', …' : ''}]`);
+    budget -= take;
+    if (take < cols) {
+      if (i + 1 < rows) parts.push('…');
+      break;
+    }
+  }
+  return `${shapeLabel(t.shape)} [${parts.join(', ')}]`;
+}

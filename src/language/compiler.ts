@@ -89,9 +89,18 @@ export interface LowerResult {
   outputName?: string;
 }
 
-/** `syntaxErrors`: the lexer or parser already reported errors (then "no assignment" is noise). */
-export function lowerProgram(program: Program, options: { expand?: boolean }, syntaxErrors = false): LowerResult {
-  return new Compiler(program, syntaxErrors).run(options);
+/**
+ * Values outside the program (the debugger's values at its cursor): a name the program does not
+ * define is looked up here and used as a constant, or rejected with the resolver's message.
+ */
+export type NameResolver = (name: string) => { value: Tensor } | { error: string } | undefined;
+
+/**
+ * `syntaxErrors`: the lexer or parser already reported errors (then "no assignment" is noise).
+ * `outside`: values for names the program does not define (see NameResolver).
+ */
+export function lowerProgram(program: Program, options: { expand?: boolean }, syntaxErrors = false, outside?: NameResolver): LowerResult {
+  return new Compiler(program, syntaxErrors, outside).run(options);
 }
 
 class Compiler {
@@ -118,6 +127,7 @@ class Compiler {
   constructor(
     private readonly program: Program,
     private readonly syntaxErrors: boolean,
+    private readonly outside?: NameResolver,
   ) {
     for (const s of program.statements) {
       if ((s.kind === 'assign' || s.kind === 'broken') && s.name !== undefined) {
@@ -278,6 +288,12 @@ class Compiler {
     const b = this.bindings.get(e.name);
     if (b === 'poison') return POISON;
     if (b !== undefined) return { kind: 'node', id: b, range: e.range };
+    const given = this.outside?.(e.name);
+    if (given !== undefined) {
+      if ('value' in given) return { kind: 'const', tensor: given.value, range: e.range };
+      this.error(e.range, given.error);
+      return POISON;
+    }
     if (e.name === this.currentName) {
       this.error(e.range, `'${e.name}' is used in its own definition; every name is assigned once and must be defined before it is used, so a graph cannot loop (use a new name for the new value)`);
       return POISON;
