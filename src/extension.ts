@@ -7,6 +7,7 @@ import { bundleLoadStart } from './loadClock';
 import * as vscode from 'vscode';
 import type { BackpropStepperApi } from './api';
 import { registerCommands } from './host/commands';
+import { registerDebugger } from './host/debug';
 import { SessionController } from './host/controller';
 import { EditorFeatures } from './host/editorFeatures';
 import { createEngine } from './host/engineBinding';
@@ -80,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     },
   });
   const runner = registerCommands(context, { controller, panel, examples, revealNode });
+  // The debugger (debug type `backprop`) steps the same cursor; the panel shows beside it.
+  registerDebugger(context, controller, () => panel.show(true));
 
   context.subscriptions.push(
     controller,

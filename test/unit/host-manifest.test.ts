@@ -117,12 +117,13 @@ describe('host manifest', () => {
 
   it('translates every UI string of the host to Korean', () => {
     const bundle = json('l10n/bundle.l10n.ko.json') as Record<string, string>;
-    const files = ['src/extension.ts', ...readdirSync(new URL('src/host/', root)).filter((f) => f.endsWith('.ts')).map((f) => `src/host/${f}`)];
+    const files = ['src/extension.ts', ...['src/host/', 'src/debug/'].flatMap((d) => readdirSync(new URL(d, root)).filter((f) => f.endsWith('.ts')).map((f) => `${d}${f}`))];
     const used = new Set<string>();
     for (const f of files) {
       const src = read(f);
       // vscode.l10n.t('…') and the translate parameter t('…') of the pure helpers.
       for (const m of src.matchAll(/(?<![A-Za-z0-9_])t\(\s*'((?:[^'\\]|\\.)*)'/g)) used.add(m[1].replace(/\\'/g, "'"));
+      for (const m of src.matchAll(/(?<![A-Za-z0-9_])t\(\s*"((?:[^"\\]|\\.)*)"/g)) used.add(m[1].replace(/\\"/g, '"'));
     }
     assert.ok(used.size > 20, `found ${used.size} strings`);
     for (const s of used) {

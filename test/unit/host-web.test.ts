@@ -60,6 +60,8 @@ describe('host web bundle', () => {
       target: 'es2022',
       external: ['vscode', 'node:worker_threads'],
       define: { 'process.env.BACKPROP_WEB': '"1"' },
+      alias: { events: './src/debug/web/events.ts', url: './src/debug/web/url.ts' },
+      absWorkingDir: new URL('../..', import.meta.url).pathname,
       logLevel: 'silent',
     });
     code = out.outputFiles[0].text;
@@ -69,15 +71,23 @@ describe('host web bundle', () => {
     const required = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
     required.delete('node:worker_threads'); // the training helper's dynamic import, never reached on the web
     assert.deepEqual([...required], ['vscode']);
+    // @vscode/debugadapter's stdio transport and its Windows path conversion use Buffer and
+    // process.platform; inline (DebugAdapterInlineImplementation) it only passes message objects,
+    // so that code is never reached in the web host. Everything else must not use Node globals.
+    const ours = code
+      .split(/^(?=\/\/ (?:node_modules|src)\/)/m)
+      .filter((section) => !section.startsWith('// node_modules/@vscode/debugadapter/lib/'))
+      .join('');
+    assert.ok(code.includes('// node_modules/@vscode/debugadapter/lib/protocol.js'), 'the debug adapter library is in the web bundle');
     for (const g of ['Buffer.', '__dirname', '__filename', 'process.cwd', 'process.platform']) {
-      assert.ok(!code.includes(g), `the web bundle uses ${g}`);
+      assert.ok(!ours.includes(g), `the web bundle uses ${g}`);
     }
   });
 
   it('activates with browser globals only and registers every stepping command', () => {
     const calls: Call[] = [];
     // A plain object with the API's names (esbuild's CommonJS interop copies own properties).
-    const names = 'commands workspace window languages env l10n Uri EventEmitter Disposable ThemeColor ThemeIcon TreeItem TreeItemCollapsibleState Range Position Diagnostic DiagnosticSeverity Hover InlayHint MarkdownString CodeLens StatusBarAlignment OverviewRulerLane ViewColumn TextEditorRevealType QuickPickItemKind FileType ConfigurationTarget ProgressLocation CancellationTokenSource';
+    const names = 'commands workspace window languages env l10n Uri EventEmitter Disposable ThemeColor ThemeIcon TreeItem TreeItemCollapsibleState Range Position Diagnostic DiagnosticSeverity Hover InlayHint MarkdownString CodeLens StatusBarAlignment OverviewRulerLane ViewColumn TextEditorRevealType QuickPickItemKind FileType ConfigurationTarget ProgressLocation CancellationTokenSource debug DebugAdapterInlineImplementation';
     const vscode = Object.fromEntries(names.split(' ').map((n) => [n, standIn(`vscode.${n}`, calls)]));
     const module = { exports: {} as Record<string, unknown> };
     const sandbox = {
@@ -111,6 +121,20 @@ describe('host web bundle', () => {
     }
     assert.ok(calls.some((c) => c.path === 'vscode.window.registerWebviewPanelSerializer' && c.args[0] === 'backprop.stepper'));
     assert.ok(calls.some((c) => c.path === 'vscode.window.createTreeView' && c.args[0] === 'backprop.nodes'));
+    assert.ok(calls.some((c) => c.path === 'vscode.debug.registerDebugAdapterDescriptorFactory' && c.args[0] === 'backprop'), 'the inline debug adapter is registered');
+    assert.ok(calls.some((c) => c.path === 'vscode.debug.registerDebugConfigurationProvider' && c.args[0] === 'backprop'));
+    // The inline adapter answers DAP messages with browser globals only (the events/url shims).
+    const factory = calls.find((c) => c.path === 'vscode.debug.registerDebugAdapterDescriptorFactory')?.args[1] as { createDebugAdapterDescriptor(): unknown };
+    factory.createDebugAdapterDescriptor();
+    const adapter = calls.find((c) => c.path === 'new vscode.DebugAdapterInlineImplementation')?.args[0] as {
+      onDidSendMessage(listener: (m: { type: string; command?: string; body?: Record<string, unknown> }) => void): void;
+      handleMessage(m: unknown): void;
+    };
+    const sent: { type: string; command?: string; body?: Record<string, unknown> }[] = [];
+    adapter.onDidSendMessage((m) => sent.push(m));
+    adapter.handleMessage({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' } });
+    const init = sent.find((m) => m.type === 'response' && m.command === 'initialize');
+    assert.equal(init?.body?.supportsStepBack, true);
     assert.ok(context.subscriptions.length > 10);
   });
 });
