@@ -219,11 +219,13 @@ export class BackpropDebugSession extends DebugSession {
       });
       const done = phase === 'forward' ? c : c - s.forwardSteps;
       const of = phase === 'forward' ? s.forwardSteps : s.totalSteps - s.forwardSteps;
-      frames.push({ id: PHASE_FRAME, name: this.t('{0} pass · step {1} of {2}', phaseWord(phase, this.t), done + 1, of), line: 0, column: 0, presentationHint: 'label' });
+      // The pass, at the line where it starts: the first node forward, the output backward.
+      const first = target.graph.nodes[phase === 'forward' ? index.stepNode[0] : target.graph.output].range.start;
+      frames.push({ id: PHASE_FRAME, name: this.t('{0} pass · step {1} of {2}', phaseWord(phase, this.t), done + 1, of), source, line: first.line, column: first.column, presentationHint: 'label' });
     } else {
       const out = target.graph.nodes[target.graph.output];
       frames.push({ id: NODE_FRAME, name: phaseWord('done', this.t), source, line: out.range.start.line, column: out.range.start.column, endLine: out.range.end.line, endColumn: out.range.end.column });
-      frames.push({ id: PHASE_FRAME, name: this.t('both passes done · {0} steps', s.totalSteps), line: 0, column: 0, presentationHint: 'label' });
+      frames.push({ id: PHASE_FRAME, name: this.t('both passes done · {0} steps', s.totalSteps), source, line: out.range.start.line, column: out.range.start.column, presentationHint: 'label' });
     }
     response.body = { stackFrames: frames, totalFrames: frames.length };
     this.sendResponse(response);
