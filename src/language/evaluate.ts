@@ -58,12 +58,11 @@ export function evaluateExpression(text: string, resolve: NameResolver): Evaluat
     // `<expression> = TEXT`: the two tokens in front keep every real token at its own position.
     const tokens: Token[] = [{ kind: 'ident', text: TARGET, range: NOWHERE }, { kind: '=', text: '=', range: NOWHERE }, ...lexed.tokens];
     const parsed = parse(tokens);
+    const statements = parsed.program.statements;
+    if (statements.length > 1) return fail('write one expression (no assignments, one line)', statements[1].range);
     const parseError = parsed.diagnostics.find((d) => d.severity === 'error');
     if (parseError) return fail(parseError.message, parseError.range);
-    const statements = parsed.program.statements;
-    if (statements.length !== 1 || statements[0].kind !== 'assign') {
-      return fail('write one expression (no assignments, one line)', statements[1]?.range ?? NOWHERE);
-    }
+    if (statements.length !== 1 || statements[0].kind !== 'assign') return fail('write one expression (no assignments, one line)');
     const rewritten = rewriteGrad(statements[0].expr);
     if ('error' in rewritten) return { error: rewritten.error };
     const lowered = lowerProgram({ statements: [{ ...statements[0], expr: rewritten.expr }] }, {}, false, resolve);
