@@ -18,6 +18,7 @@
  */
 import { DebugSession, Handles, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, Thread, BreakpointEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { SourceRange } from '../engine/graph';
 import { StepError } from '../engine/stepper';
 import { Tensor } from '../engine/tensor';
 import { formatNumber, formatSummary, shapeLabel } from '../host/format';
@@ -131,7 +132,6 @@ export class BackpropDebugSession extends DebugSession {
       supportsHitConditionalBreakpoints: true,
       supportsGotoTargetsRequest: true,
       supportsTerminateRequest: true,
-      supportsSingleThreadExecutionRequests: false,
     };
     this.sendResponse(response);
   }
@@ -173,7 +173,7 @@ export class BackpropDebugSession extends DebugSession {
     }
     this.breakpointSource = args.source;
     this.breakpoints = requested.map((b) => {
-      const bp: LineBreakpoint = { id: this.nextBreakpointId++, line: b.line, verified: false };
+      const bp: LineBreakpoint = { id: this.nextBreakpointId++, line: this.convertClientLineToDebugger(b.line), verified: false };
       if (b.condition !== undefined && b.condition.trim() !== '') bp.condition = b.condition;
       if (b.hitCondition !== undefined && b.hitCondition.trim() !== '') {
         const hit = parseHitCondition(b.hitCondition);
@@ -207,25 +207,16 @@ export class BackpropDebugSession extends DebugSession {
     if (c < s.totalSteps) {
       const node = target.graph.nodes[index.stepNode[c]];
       const phase = c < s.forwardSteps ? 'forward' : 'backward';
-      const r = node.range;
-      frames.push({
-        id: NODE_FRAME,
-        name: `${phaseWord(phase, this.t)} · ${index.describe(node)}`,
-        source,
-        line: r.start.line,
-        column: r.start.column,
-        endLine: r.end.line,
-        endColumn: r.end.column,
-      });
+      frames.push({ id: NODE_FRAME, name: `${phaseWord(phase, this.t)} · ${index.describe(node)}`, source, ...this.position(node.range), ...this.end(node.range) });
       const done = phase === 'forward' ? c : c - s.forwardSteps;
       const of = phase === 'forward' ? s.forwardSteps : s.totalSteps - s.forwardSteps;
       // The pass, at the line where it starts: the first node forward, the output backward.
-      const first = target.graph.nodes[phase === 'forward' ? index.stepNode[0] : target.graph.output].range.start;
-      frames.push({ id: PHASE_FRAME, name: this.t('{0} pass · step {1} of {2}', phaseWord(phase, this.t), done + 1, of), source, line: first.line, column: first.column, presentationHint: 'label' });
+      const first = target.graph.nodes[phase === 'forward' ? index.stepNode[0] : target.graph.output].range;
+      frames.push({ id: PHASE_FRAME, name: this.t('{0} pass · step {1} of {2}', phaseWord(phase, this.t), done + 1, of), source, ...this.position(first), presentationHint: 'label' });
     } else {
       const out = target.graph.nodes[target.graph.output];
-      frames.push({ id: NODE_FRAME, name: phaseWord('done', this.t), source, line: out.range.start.line, column: out.range.start.column, endLine: out.range.end.line, endColumn: out.range.end.column });
-      frames.push({ id: PHASE_FRAME, name: this.t('both passes done · {0} steps', s.totalSteps), source, line: out.range.start.line, column: out.range.start.column, presentationHint: 'label' });
+      frames.push({ id: NODE_FRAME, name: phaseWord('done', this.t), source, ...this.position(out.range), ...this.end(out.range) });
+      frames.push({ id: PHASE_FRAME, name: this.t('both passes done · {0} steps', s.totalSteps), source, ...this.position(out.range), presentationHint: 'label' });
     }
     response.body = { stackFrames: frames, totalFrames: frames.length };
     this.sendResponse(response);
@@ -322,10 +313,10 @@ export class BackpropDebugSession extends DebugSession {
     const index = this.currentIndex();
     const targets: DebugProtocol.GotoTarget[] = [];
     if (index && this.target && this.isProgram(args.source)) {
-      for (const step of this.entriesAt(args.line)) {
+      for (const step of this.entriesAt(this.convertClientLineToDebugger(args.line))) {
         const node = this.target.graph.nodes[index.stepNode[step]];
         const phase = step < this.target.stepper.forwardSteps ? 'forward' : 'backward';
-        targets.push({ id: step + 1, label: `${phaseWord(phase, this.t)} · ${index.describe(node)}`, line: node.range.start.line, column: node.range.start.column });
+        targets.push({ id: step + 1, label: `${phaseWord(phase, this.t)} · ${index.describe(node)}`, ...this.position(node.range) });
       }
     }
     response.body = { targets };
@@ -599,10 +590,19 @@ export class BackpropDebugSession extends DebugSession {
   }
 
   private toProtocol(bp: LineBreakpoint): DebugProtocol.Breakpoint {
-    const out: DebugProtocol.Breakpoint = { id: bp.id, verified: bp.verified, line: bp.line };
+    const out: DebugProtocol.Breakpoint = { id: bp.id, verified: bp.verified, line: this.convertDebuggerLineToClient(bp.line) };
     if (this.breakpointSource) out.source = this.breakpointSource;
     if (bp.message) out.message = bp.message;
     return out;
+  }
+
+  /** A range's start in the client's numbering (VS Code counts from 1, as the language does). */
+  private position(r: SourceRange): { line: number; column: number } {
+    return { line: this.convertDebuggerLineToClient(r.start.line), column: this.convertDebuggerColumnToClient(r.start.column) };
+  }
+
+  private end(r: SourceRange): { endLine: number; endColumn: number } {
+    return { endLine: this.convertDebuggerLineToClient(r.end.line), endColumn: this.convertDebuggerColumnToClient(r.end.column) };
   }
 
   private isProgram(source: DebugProtocol.Source | undefined): boolean {

@@ -33,6 +33,16 @@ async function variable(page: Page, name: string, timeoutMs = 15_000): Promise<s
   );
 }
 
+/** Shows the Run and Debug view container (Variables, Call Stack) from the activity bar. */
+async function showRunAndDebug(page: Page): Promise<void> {
+  const item = page.locator('.activitybar .action-item').filter({ has: page.locator('.action-label[aria-label^="Run and Debug"]') }).first();
+  await item.waitFor({ timeout: 10_000 });
+  const selected = await item.getAttribute('aria-selected');
+  const expanded = await item.locator('.action-label').getAttribute('aria-expanded');
+  if (selected !== 'true' && expanded !== 'true') await item.click();
+  await page.locator('.pane-header', { hasText: /Variables/i }).first().waitFor({ timeout: 10_000 });
+}
+
 function toolbarButton(page: Page, label: string) {
   return page.locator(`.debug-toolbar .action-label[aria-label^="${label}"]`).first();
 }
@@ -63,11 +73,20 @@ describe('debugging buy-apple-orange from the UI', { timeout: 300_000 }, () => {
     await button.waitFor({ timeout: 20_000 });
     await button.click();
     await toolbarButton(page, 'Step Over').waitFor({ timeout: 30_000 });
-    // Run and Debug: the Variables and Call Stack views.
-    await page.keyboard.press('Control+Shift+D');
+    await showRunAndDebug(page);
     await callStackFrame(page, (n) => n.startsWith('forward · apple_price = apple * apple_num'));
-    // The first stop fills the Variables view once the Run and Debug container has rendered.
-    assert.equal(await variable(page, 'apple', 30_000), '100');
+    // Selecting the stopped frame, as a user does, shows its scopes; Values is opened if VS Code
+    // has not expanded it already (it does so for the first scope, but not on every start).
+    await page.locator('.pane-body .monaco-list[aria-label="Debug Call Stack"] .monaco-list-row').first().click();
+    const values = page.locator('.pane-body .monaco-list[aria-label="Debug Variables"] .monaco-list-row[aria-label="Scope Values"]').first();
+    await values.waitFor({ timeout: 30_000 });
+    if ((await values.getAttribute('aria-expanded')) !== 'true') await values.locator('.monaco-tl-twistie').click();
+    try {
+      assert.equal(await variable(page, 'apple', 30_000), '100');
+    } catch (error) {
+      await screenshot(page, 'failure-debug-variables').catch(() => undefined);
+      throw error;
+    }
     assert.equal(await variable(page, 'tax'), '1.1');
     frame = await stepperFrame(page);
     await waitCursor(frame, 0);
