@@ -56,6 +56,16 @@ export interface GraphNode {
   readonly range: SourceRange;
   /** Set on primitive nodes produced by expanding a composite: the id of the composite node in the fused graph. */
   readonly expandedFrom?: number;
+  /** Leaves loaded from a file (`load("w.npz", "W1")`): the file as written in the source, and the array's key in an `.npz`. */
+  readonly origin?: TensorOrigin;
+}
+
+/** Where a loaded tensor comes from. */
+export interface TensorOrigin {
+  readonly file: string;
+  readonly key?: string;
+  /** numpy's dtype of the stored array (the graph holds it as float64). */
+  readonly dtype?: string;
 }
 
 export interface Graph {

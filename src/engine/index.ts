@@ -1,6 +1,6 @@
 /** The engine's public API: tensors, graphs, shapes, layers, the stepper, expansion, checks, RNG. */
 export { Tensor, shapeSize, shapeToString, sameShape, type Shape, type NestedArray } from './tensor';
-export type { Graph, GraphNode, OpKind, SourcePosition, SourceRange } from './graph';
+export type { Graph, GraphNode, OpKind, SourcePosition, SourceRange, TensorOrigin } from './graph';
 export {
   OP_ARITY,
   MAX_RANK,
@@ -31,6 +31,10 @@ export {
   MeanLayer,
   Affine,
   SoftmaxWithLoss,
+  checkLabels,
+  labelForm,
+  type LabelForm,
+  type CheckedLabels,
   OP_INFO,
   opInfo,
   createLayer,
@@ -66,3 +70,5 @@ export {
   type NumericalGradientOptions,
 } from './numgrad';
 export { Rng, createRng } from './random';
+export { NpyError, readNpy, readNpyHeader, writeNpy } from './io/npy';
+export { npzKeys, readNpz } from './io/npz';

@@ -8,7 +8,7 @@
  */
 import type { GraphNode, OpKind } from './graph';
 import * as ops from './ops';
-import { Tensor, shapeSize, shapeToString } from './tensor';
+import { Tensor, shapeSize, shapeToString, type Shape } from './tensor';
 
 export interface Layer {
   forward(inputs: readonly Tensor[]): Tensor;
@@ -266,22 +266,96 @@ export class Affine implements Layer {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The labels of Softmax-with-Loss: one-hot rows or class indices, as the book's
+// `cross_entropy_error` takes both (`if t.size == y.size: t = t.argmax(axis=1)`).
+
+/** How `t` gives the right answers: one-hot rows shaped like the scores, or one class index per row. */
+export type LabelForm = 'one-hot' | 'indices';
+
 /**
- * Softmax followed by the cross-entropy error, as one layer. The scores x and one-hot labels t
- * are a vector (one example) or a batch (N, D). The labels get no gradient.
+ * Which form t's shape means for scores x, or a message. The scores are a vector (D,) (one
+ * example) or a batch (N, C). One-hot t has x's shape (a vector and a one-row matrix are the same
+ * single example, so (1, D) with (D,) fits too); class indices are a vector (N,) for a batch, or a
+ * single number (or (1,)) for one example. Where both would fit (one class), one-hot wins.
+ */
+export function labelForm(x: Shape, t: Shape): LabelForm | string {
+  if (x.length !== 1 && x.length !== 2) {
+    return `softmax_with_loss(x, t): x must be a vector of scores (D,) or a batch (N, D), but its shape is ${shapeToString(x)}`;
+  }
+  if (x[x.length - 1] === 0) return 'softmax_with_loss(x, t): x needs at least one score per row';
+  const same = x.length === t.length && x.every((s, i) => s === t[i]);
+  const oneRowEach = (x.length === 2 && t.length === 1 && x[0] === 1 && x[1] === t[0]) || (x.length === 1 && t.length === 2 && t[0] === 1 && t[1] === x[0]);
+  if (same || oneRowEach) return 'one-hot';
+  const rows = x.length === 2 ? x[0] : 1;
+  if ((t.length === 1 && t[0] === rows) || (x.length === 1 && t.length === 0)) return 'indices';
+  const indexShape = x.length === 2 ? shapeToString([rows]) : '() or (1,)';
+  return `softmax_with_loss(x, t): t must be one-hot labels shaped like the scores x ${shapeToString(x)} or class indices of shape ${indexShape}, but t is ${shapeToString(t)}`;
+}
+
+/** Labels checked against the scores: as one-hot rows (converted from indices when needed), or why they are not labels. */
+export type CheckedLabels = { form: LabelForm; oneHot: Tensor } | { error: string };
+
+function formatLabelValue(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
+}
+
+/**
+ * Checks label values: one-hot rows hold only 0 and 1 with exactly one 1 per row; class indices
+ * are whole numbers in [0, C). A score tensor or a probability row is neither, and says so.
+ */
+export function checkLabels(xShape: Shape, t: Tensor): CheckedLabels {
+  const form = labelForm(xShape, t.shape);
+  if (form !== 'one-hot' && form !== 'indices') return { error: form };
+  const cols = xShape[xShape.length - 1];
+  const rows = shapeSize(xShape) / cols;
+  if (form === 'one-hot') {
+    for (let r = 0; r < rows; r++) {
+      let ones = 0;
+      for (let j = 0; j < cols; j++) {
+        const v = t.data[r * cols + j];
+        if (v === 1) ones++;
+        else if (v !== 0) {
+          const where = rows === 1 && t.shape.length === 1 ? `t[${j}]` : `t[${r}, ${j}]`;
+          return { error: `softmax_with_loss(x, t): t is neither one-hot rows nor class indices: ${where} = ${formatLabelValue(v)}, but one-hot labels hold only 0 and 1 (for class indices, give a vector of ${rows} whole number${rows === 1 ? '' : 's'})` };
+        }
+      }
+      if (ones !== 1) {
+        const row = rows === 1 ? 'the row' : `row ${r}`;
+        return { error: `softmax_with_loss(x, t): ${row} of the one-hot labels t has ${ones === 0 ? 'no 1' : `${ones} ones`}; a one-hot row has exactly one 1 (the right class)` };
+      }
+    }
+    return { form, oneHot: t };
+  }
+  const oneHot = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const k = t.data[r];
+    const where = t.shape.length === 0 ? 't' : `t[${r}]`;
+    if (!Number.isInteger(k)) return { error: `softmax_with_loss(x, t): the class index ${where} = ${formatLabelValue(k)} is not a whole number; class indices are 0 … ${cols - 1}` };
+    if (k < 0 || k >= cols) return { error: `softmax_with_loss(x, t): the class index ${where} = ${k} is out of range: x has ${cols} class${cols === 1 ? '' : 'es'}, so an index is 0 … ${cols - 1}` };
+    oneHot[r * cols + k] = 1;
+  }
+  return { form, oneHot: new Tensor(xShape, oneHot) };
+}
+
+/**
+ * Softmax followed by the cross-entropy error, as one layer. The scores x are a vector (one
+ * example) or a batch (N, C); the labels t are one-hot rows or class indices (see `checkLabels`).
+ * The labels get no gradient.
  */
 export class SoftmaxWithLoss implements Layer {
   /** Softmax output, in the shape of x. */
   y?: Tensor;
+  /** The labels as one-hot rows (class indices are converted), in the shape of x. */
   t?: Tensor;
   loss?: number;
   private batch = 1;
   forward(inputs: readonly Tensor[]): Tensor {
     expectArity(inputs, 2, 'SoftmaxWithLoss');
-    const [x, t] = inputs;
-    if (x.size !== t.size || x.size === 0) {
-      throw new Error(`softmax_with_loss: x ${shapeToString(x.shape)} and t ${shapeToString(t.shape)} must have the same size`);
-    }
+    const [x] = inputs;
+    const labels = checkLabels(x.shape, inputs[1]);
+    if ('error' in labels) throw new Error(labels.error);
+    const t = labels.oneHot;
     const cols = x.shape[x.shape.length - 1];
     const rows = x.size / cols;
     const y = new Float64Array(x.size);

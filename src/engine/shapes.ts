@@ -7,6 +7,7 @@
  * "shapes (1, 2) and (1, 2) cannot be matrix-multiplied: inner sizes 2 and 1 differ".
  */
 import type { OpKind } from './graph';
+import { labelForm } from './layers';
 import { shapeToString, type Shape } from './tensor';
 
 export type { Shape };
@@ -137,24 +138,10 @@ function affineShape(x: Shape, w: Shape, b: Shape): Shape | string {
   return x.length === 2 ? [x[0], m] : [m];
 }
 
-/**
- * softmax_with_loss(x, t): t is one-hot with the same shape as the scores x, a vector (D,) or a
- * batch (N, D). As in the book's cross_entropy_error, a vector and a one-row matrix are the same
- * single example, so (1, D) with (D,) is accepted.
- */
+/** softmax_with_loss(x, t): the label rule (one-hot rows or class indices) lives beside the layer. */
 function softmaxWithLossShape(x: Shape, t: Shape): Shape | string {
-  if (x.length !== 1 && x.length !== 2) {
-    return `softmax_with_loss(x, t): x must be a vector of scores (D,) or a batch (N, D), but its shape is ${shapeToString(x)}`;
-  }
-  const sameShape = x.length === t.length && x.every((s, i) => s === t[i]);
-  const oneRowEach =
-    (x.length === 2 && t.length === 1 && x[0] === 1 && x[1] === t[0]) ||
-    (x.length === 1 && t.length === 2 && t[0] === 1 && t[1] === x[0]);
-  if (!sameShape && !oneRowEach) {
-    return `softmax_with_loss(x, t): the one-hot labels t must have the same shape as the scores x, but x is ${shapeToString(x)} and t is ${shapeToString(t)}`;
-  }
-  if (x[x.length - 1] === 0) return `softmax_with_loss(x, t): x needs at least one score per row`;
-  return [];
+  const form = labelForm(x, t);
+  return form === 'one-hot' || form === 'indices' ? [] : form;
 }
 
 /**

@@ -5,6 +5,8 @@ export type BinaryOp = '+' | '-' | '*' | '/' | '@' | '**';
 
 export type Expr =
   | { kind: 'number'; value: number; range: SourceRange }
+  /** A string literal: only a file name given to `load(…)` means anything. */
+  | { kind: 'string'; value: string; range: SourceRange }
   | { kind: 'name'; name: string; range: SourceRange }
   | { kind: 'unary'; op: '-'; operand: Expr; range: SourceRange }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; range: SourceRange; opRange: SourceRange }
@@ -12,7 +14,11 @@ export type Expr =
   | { kind: 'array'; elements: Expr[]; range: SourceRange };
 
 export type Statement =
-  | { kind: 'assign'; name: string; nameRange: SourceRange; expr: Expr; range: SourceRange }
+  /**
+   * `name = expr`, or an augmented `name op= expr` (then `augmented` is the operator and `expr` is
+   * already `name op (expr)`, so it compiles like Python's `x = x op (expr)`).
+   */
+  | { kind: 'assign'; name: string; nameRange: SourceRange; expr: Expr; range: SourceRange; augmented?: BinaryOp }
   | { kind: 'seed'; value: number; range: SourceRange }
   /**
    * A line that did not parse. `name` is set when the line started with `name =`, so later uses of

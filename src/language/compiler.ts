@@ -11,16 +11,22 @@
  * - Every other sub-expression is one node. Unnamed nodes get labels from their operation and a
  *   counter (`mul1`, `add2`, `relu1`, `loss1`), skipping every name the program uses.
  * - `y = x` is an error: a node has one name, and copying would add a node with no operation.
- * - Names are assigned once and must be defined before use, so the graph can never have a cycle.
+ * - Assigning a name again (`x = x * 2`, `x *= 2`) makes a new version of it, as in Python: uses
+ *   after it read the new version, uses before it the old one. Versions are separate nodes,
+ *   labelled `x`, `x′`, `x″`, `x‴`, then `x⁽⁴⁾`, `x⁽⁵⁾`, … (`versionLabel`). A name must be assigned
+ *   before it is used, so the graph can never have a cycle.
+ * - `load("x.npy")` / `load("w.npz", "W1")` is a constant from a file (given by the caller as bytes);
+ *   a name bound to it is a leaf that remembers its origin.
  * - `seed N` resets the generator for the `randn` calls after it; before any `seed`, the seed is 0.
  */
-import type { Graph, GraphNode, OpKind, SourceRange } from '../engine/graph';
+import type { Graph, GraphNode, OpKind, SourceRange, TensorOrigin } from '../engine/graph';
 import { inferShape, type ShapeAttrs } from '../engine/shapes';
 import { shapeSize, shapeToString, type Shape, Tensor } from '../engine/tensor';
 import type { Expr, Program, Statement } from './ast';
-import { ALL_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, LAYER_FUNCTIONS } from './builtins';
+import { ALL_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, LAYER_FUNCTIONS, LOAD_FUNCTION } from './builtins';
 import { type Diagnostic, nearestName } from './diagnostics';
-import { createRandom, expandGraph, foldOp, type RandomSource } from './engineBridge';
+import { createRandom, expandGraph, foldOp, labelValueError, type RandomSource } from './engineBridge';
+import { type FileContents, loadArray } from './files';
 import { MAX_FOLD_WORK, MAX_GRAPH_WORK, MAX_NODES, MAX_TENSOR_SIZE, MAX_TOTAL_SIZE } from './limits';
 
 export interface IdentifierInfo {
@@ -28,6 +34,16 @@ export interface IdentifierInfo {
   range: SourceRange;
   /** `definition`: left of `=`; `use`: a variable read; `function`: a called function's name. */
   role: 'definition' | 'use' | 'function';
+  /** Definitions and uses that compiled: the label of the version of the name meant here (`x`, `x′`, …). */
+  label?: string;
+}
+
+/** The label of version `version` (1-based) of a name: `x`, `x′`, `x″`, `x‴`, then `x⁽⁴⁾`, `x⁽⁵⁾`, … */
+export function versionLabel(name: string, version: number): string {
+  if (version <= 1) return name;
+  if (version <= 4) return name + '′″‴'[version - 2];
+  const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+  return `${name}⁽${[...String(version - 1)].map((d) => SUPERSCRIPT[Number(d)]).join('')}⁾`;
 }
 
 export interface StatementInfo {
@@ -39,6 +55,8 @@ export interface StatementInfo {
   range: SourceRange;
   /** `assign` only: whether the name is a leaf (bound to a constant expression). */
   leaf?: boolean;
+  /** `assign` only, when it compiled: the label of the version this statement makes (`x′` for a second `x = …`). */
+  label?: string;
 }
 
 interface MutableNode {
@@ -52,9 +70,14 @@ interface MutableNode {
   constant?: boolean;
   exponent?: number;
   range: SourceRange;
+  origin?: TensorOrigin;
 }
 
-type Value = { kind: 'const'; tensor: Tensor; range: SourceRange } | { kind: 'node'; id: number; range: SourceRange } | { kind: 'poison' };
+/** A constant straight from `load(…)` keeps its origin (folding it into an expression drops it). */
+type Value =
+  | { kind: 'const'; tensor: Tensor; range: SourceRange; origin?: TensorOrigin }
+  | { kind: 'node'; id: number; range: SourceRange }
+  | { kind: 'poison' };
 
 const POISON: Value = { kind: 'poison' };
 
@@ -95,12 +118,18 @@ export interface LowerResult {
  */
 export type NameResolver = (name: string) => { value: Tensor } | { error: string } | undefined;
 
+export interface LowerOptions {
+  expand?: boolean;
+  /** The bytes of the files the program loads (see `fileReferences`). */
+  files?: FileContents;
+}
+
 /**
  * `syntaxErrors`: the lexer or parser already reported errors (then "no assignment" is noise).
  * `outside`: values for names the program does not define (see NameResolver).
  */
-export function lowerProgram(program: Program, options: { expand?: boolean }, syntaxErrors = false, outside?: NameResolver): LowerResult {
-  return new Compiler(program, syntaxErrors, outside).run(options);
+export function lowerProgram(program: Program, options: LowerOptions, syntaxErrors = false, outside?: NameResolver): LowerResult {
+  return new Compiler(program, syntaxErrors, options.files, outside).run(options);
 }
 
 class Compiler {
@@ -123,10 +152,15 @@ class Compiler {
   private graphWork = 0;
   /** The statement being compiled, for the self-reference message. */
   private currentName: string | undefined;
+  /** Versions made so far per name (1 after the first assignment). */
+  private readonly versions = new Map<string, number>();
+  /** The node each compiled assignment made, for the "does not affect the output" warning. */
+  private readonly statementNodes = new Map<StatementInfo, number>();
 
   constructor(
     private readonly program: Program,
     private readonly syntaxErrors: boolean,
+    private readonly files: FileContents | undefined,
     private readonly outside?: NameResolver,
   ) {
     for (const s of program.statements) {
@@ -137,7 +171,7 @@ class Compiler {
     }
   }
 
-  run(options: { expand?: boolean }): LowerResult {
+  run(options: LowerOptions): LowerResult {
     let outputId: number | undefined;
     let outputName: string | undefined;
     let lastAssign: Statement | undefined;
@@ -192,9 +226,10 @@ class Compiler {
     const output = this.nodes[outputId].label;
     for (const s of this.statements) {
       if (s.kind !== 'assign' || s.name === undefined || s.nameRange === undefined) continue;
-      const id = this.bindings.get(s.name);
-      if (typeof id !== 'number' || needed[id]) continue;
-      this.diagnostics.push({ message: `'${s.name}' does not affect the output '${output}' (nothing that leads to '${output}' uses it), so its gradient is 0`, range: s.nameRange, severity: 'warning' });
+      const id = this.statementNodes.get(s);
+      if (id === undefined || needed[id]) continue;
+      const which = this.nodes[id].label === s.name ? `'${s.name}'` : `'${s.name}' (the version ${this.nodes[id].label} made here)`;
+      this.diagnostics.push({ message: `${which} does not affect the output '${output}' (nothing that leads to '${output}' uses it), so its gradient is 0`, range: s.nameRange, severity: 'warning' });
     }
   }
 
@@ -222,16 +257,12 @@ class Compiler {
   }
 
   private compileAssign(s: Extract<Statement, { kind: 'assign' }>): void {
-    this.identifiers.push({ name: s.name, range: s.nameRange, role: 'definition' });
+    const definition: IdentifierInfo = { name: s.name, range: s.nameRange, role: 'definition' };
+    this.identifiers.push(definition);
     const info: StatementInfo = { kind: 'assign', name: s.name, nameRange: s.nameRange, range: s.range };
     this.statements.push(info);
-    const previous = this.bindings.get(s.name);
     let bindable = true;
-    if (previous !== undefined) {
-      const line = this.definitionLine.get(s.name) ?? 0;
-      this.error(s.nameRange, `'${s.name}' is already defined on line ${line}; every name is assigned once, so use a new name (e.g. ${s.name}2)`);
-      bindable = false;
-    } else if (isFunctionName(s.name)) {
+    if (isFunctionName(s.name)) {
       this.error(s.nameRange, `'${s.name}' is the name of a function; choose another name for the variable`);
       bindable = false;
     }
@@ -243,22 +274,33 @@ class Compiler {
       this.bindings.set(s.name, 'poison');
       return;
     }
+    const version = (this.versions.get(s.name) ?? 0) + 1;
+    const label = versionLabel(s.name, version);
+    let id: number;
     if (value.kind === 'const') {
       info.leaf = true;
-      const id = this.addNode({ op: 'leaf', inputs: [], name: s.name, label: s.name, shape: value.tensor.shape, value: value.tensor, range: s.expr.range });
-      this.bindings.set(s.name, id);
-      return;
+      const leaf: Omit<MutableNode, 'id'> = { op: 'leaf', inputs: [], name: s.name, label, shape: value.tensor.shape, value: value.tensor, range: s.expr.range };
+      if (value.origin !== undefined) leaf.origin = value.origin;
+      id = this.addNode(leaf);
+    } else {
+      const node = this.nodes[value.id];
+      if (node.name !== undefined) {
+        const copy = node.name === s.name ? `'${s.name} = ${s.name}' changes nothing` : `'${s.name} = ${node.label}' would only give '${node.label}' a second name; use '${node.label}' directly (every node has one name)`;
+        this.error(s.expr.range, copy);
+        this.bindings.set(s.name, 'poison');
+        return;
+      }
+      info.leaf = false;
+      node.name = s.name;
+      node.label = label;
+      id = node.id;
     }
-    const node = this.nodes[value.id];
-    if (node.name !== undefined) {
-      this.error(s.expr.range, `'${s.name} = ${node.name}' would only give '${node.name}' a second name; use '${node.name}' directly (every node has one name)`);
-      this.bindings.set(s.name, 'poison');
-      return;
-    }
-    info.leaf = false;
-    node.name = s.name;
-    node.label = s.name;
-    this.bindings.set(s.name, node.id);
+    this.versions.set(s.name, version);
+    this.usedLabels.add(label);
+    this.bindings.set(s.name, id);
+    this.statementNodes.set(info, id);
+    info.label = label;
+    definition.label = label;
   }
 
   private lower(e: Expr): Value {
@@ -271,6 +313,9 @@ class Compiler {
         return { kind: 'const', tensor: Tensor.scalar(e.value), range: e.range };
       case 'name':
         return this.lowerName(e);
+      case 'string':
+        this.error(e.range, `a string here means nothing: strings are file names given to load(…), e.g. load("x.npy")`);
+        return POISON;
       case 'unary':
         return this.lowerOp('neg', [e.operand], e.range);
       case 'binary':
@@ -284,10 +329,14 @@ class Compiler {
   }
 
   private lowerName(e: Extract<Expr, { kind: 'name' }>): Value {
-    this.identifiers.push({ name: e.name, range: e.range, role: 'use' });
+    const use: IdentifierInfo = { name: e.name, range: e.range, role: 'use' };
+    this.identifiers.push(use);
     const b = this.bindings.get(e.name);
     if (b === 'poison') return POISON;
-    if (b !== undefined) return { kind: 'node', id: b, range: e.range };
+    if (b !== undefined) {
+      use.label = this.nodes[b].label;
+      return { kind: 'node', id: b, range: e.range };
+    }
     const given = this.outside?.(e.name);
     if (given !== undefined) {
       if ('value' in given) return { kind: 'const', tensor: given.value, range: e.range };
@@ -295,7 +344,7 @@ class Compiler {
       return POISON;
     }
     if (e.name === this.currentName) {
-      this.error(e.range, `'${e.name}' is used in its own definition; every name is assigned once and must be defined before it is used, so a graph cannot loop (use a new name for the new value)`);
+      this.error(e.range, `'${e.name}' is used in its own definition before it has a value; assign it first (e.g. ${e.name} = 1), then '${e.name} = ${e.name} * 2' makes a new version`);
       return POISON;
     }
     const laterLine = this.definitionLine.get(e.name);
@@ -415,7 +464,9 @@ class Compiler {
   private materialize(v: Value): number {
     if (v.kind === 'node') return v.id;
     if (v.kind === 'const') {
-      return this.addNode({ op: 'leaf', inputs: [], label: this.nextLabel('leaf'), shape: v.tensor.shape, value: v.tensor, constant: true, range: v.range });
+      const leaf: Omit<MutableNode, 'id'> = { op: 'leaf', inputs: [], label: this.nextLabel('leaf'), shape: v.tensor.shape, value: v.tensor, constant: true, range: v.range };
+      if (v.origin !== undefined) leaf.origin = v.origin;
+      return this.addNode(leaf);
     }
     throw new Error('internal: poisoned value reached a node');
   }
@@ -423,6 +474,7 @@ class Compiler {
   private lowerCall(e: Extract<Expr, { kind: 'call' }>): Value {
     this.identifiers.push({ name: e.callee, range: e.calleeRange, role: 'function' });
     if (isConstantFunction(e.callee)) return this.lowerConstantCall(e, e.callee);
+    if (e.callee === LOAD_FUNCTION) return this.lowerLoad(e);
     const layer = LAYER_FUNCTIONS[e.callee];
     if (layer === undefined) {
       e.args.forEach((a) => this.lower(a)); // still report errors inside the arguments
@@ -452,8 +504,63 @@ class Compiler {
         // The labels are data, not a parameter: they get no gradient (as in the book).
         node.constant = true;
       }
+      const labels = t.kind === 'const' ? t.tensor : t.kind === 'node' ? this.nodes[t.id].value : undefined;
+      if (labels !== undefined && values[0].kind !== 'poison') {
+        const error = labelValueError(this.shapeOf(values[0]), labels);
+        if (error !== undefined) {
+          this.error(e.args[1].range, error);
+          return POISON;
+        }
+      }
     }
     return this.apply(layer.op, values, e.range);
+  }
+
+  /** `load("x.npy")` or `load("w.npz", "W1")`: a constant tensor from the caller-supplied file bytes. */
+  private lowerLoad(e: Extract<Expr, { kind: 'call' }>): Value {
+    const usage = 'load("file.npy") or load("file.npz", "key")';
+    if (e.args.length < 1 || e.args.length > 2) {
+      this.error(e.range, `${usage} takes 1 or 2 arguments, but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given`);
+      return POISON;
+    }
+    const [pathArg, keyArg] = e.args;
+    if (pathArg.kind !== 'string' || (keyArg !== undefined && keyArg.kind !== 'string')) {
+      const bad = pathArg.kind !== 'string' ? pathArg : (keyArg as Expr);
+      this.error(bad.range, `the arguments of load(…) are strings in quotes: ${usage}`);
+      return POISON;
+    }
+    const path = pathArg.value;
+    const key = keyArg?.kind === 'string' ? keyArg.value : undefined;
+    const lower = path.toLowerCase();
+    if (!lower.endsWith('.npy') && !lower.endsWith('.npz')) {
+      this.error(pathArg.range, `load(…) reads numpy files: the name must end in .npy (np.save) or .npz (np.savez), not '${path}'`);
+      return POISON;
+    }
+    const content = this.files?.get(path);
+    if (content === undefined) {
+      this.error(e.range, `'${path}' was not read: this program was compiled without access to files`);
+      return POISON;
+    }
+    if ('error' in content) {
+      this.error(e.range, `cannot read '${path}': ${content.error}`);
+      return POISON;
+    }
+    const loaded = loadArray(path, key, content.bytes, MAX_TENSOR_SIZE);
+    if ('error' in loaded) {
+      this.error(e.range, `load("${path}"${key === undefined ? '' : `, "${key}"`}): ${loaded.error}`);
+      return POISON;
+    }
+    const { tensor } = loaded;
+    if (!this.checkSize(tensor.shape, e.range)) return POISON;
+    if (!this.spendFoldWork(tensor.size, e.range)) return POISON;
+    const bad = firstNonFiniteIndex(tensor);
+    if (bad !== undefined) {
+      const where = tensor.rank === 2 ? `[${Math.floor(bad / tensor.shape[1])}, ${bad % tensor.shape[1]}]` : tensor.rank === 1 ? `[${bad}]` : '';
+      this.error(e.range, `load("${path}"${key === undefined ? '' : `, "${key}"`}): the value${where} is ${describeNumber(tensor.data[bad])}; only finite numbers are allowed`);
+      return POISON;
+    }
+    const origin: TensorOrigin = key === undefined ? { file: path, dtype: loaded.dtype } : { file: path, key, dtype: loaded.dtype };
+    return { kind: 'const', tensor, range: e.range, origin };
   }
 
   private lowerConstantCall(e: Extract<Expr, { kind: 'call' }>, fn: ConstantFunction): Value {
@@ -612,6 +719,11 @@ function opWork(op: OpKind, inputs: readonly Shape[], output: Shape): number {
 }
 
 function firstNonFinite(t: Tensor): number | undefined {
-  for (const x of t.data) if (!Number.isFinite(x)) return x;
+  const i = firstNonFiniteIndex(t);
+  return i === undefined ? undefined : t.data[i];
+}
+
+function firstNonFiniteIndex(t: Tensor): number | undefined {
+  for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return i;
   return undefined;
 }

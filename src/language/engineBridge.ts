@@ -5,7 +5,7 @@
  */
 import { expandComposites } from '../engine/expand';
 import type { Graph, OpKind } from '../engine/graph';
-import { createLayer } from '../engine/layers';
+import { checkLabels, createLayer, labelForm } from '../engine/layers';
 import { createRng } from '../engine/random';
 import type { ShapeAttrs } from '../engine/shapes';
 import type { Shape, Tensor } from '../engine/tensor';
@@ -26,4 +26,12 @@ export function foldOp(op: OpKind, inputs: readonly Tensor[], attrs?: ShapeAttrs
 
 export function expandGraph(graph: Graph): Graph {
   return expandComposites(graph);
+}
+
+/** Why constant labels `t` are neither one-hot rows nor class indices for scores of `xShape`, or undefined when they are fine (or their shape is wrong: that is the shape check's message). */
+export function labelValueError(xShape: Shape, t: Tensor): string | undefined {
+  const form = labelForm(xShape, t.shape);
+  if (form !== 'one-hot' && form !== 'indices') return undefined;
+  const checked = checkLabels(xShape, t);
+  return 'error' in checked ? checked.error : undefined;
 }

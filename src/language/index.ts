@@ -4,19 +4,26 @@
  * no I/O, and it never throws.
  */
 import type { Graph, GraphNode, SourcePosition, SourceRange } from '../engine/graph';
-import { lowerProgram, type IdentifierInfo, type StatementInfo } from './compiler';
+import { lowerProgram, versionLabel, type IdentifierInfo, type StatementInfo } from './compiler';
+import { fileReferences as referencesOf, type FileContent, type FileContents, type FileReference } from './files';
 import { containsPosition, type Diagnostic } from './diagnostics';
 import { lex } from './lexer';
 import { MAX_SOURCE_LENGTH } from './limits';
 import { parse } from './parser';
 
-export type { Diagnostic, IdentifierInfo, SourcePosition, SourceRange, StatementInfo };
-export { ALL_FUNCTIONS, CONSTANT_FUNCTIONS, FUNCTION_DOCS, LAYER_FUNCTIONS } from './builtins';
+export type { Diagnostic, FileContent, FileContents, FileReference, IdentifierInfo, SourcePosition, SourceRange, StatementInfo };
+export { versionLabel };
+export { ALL_FUNCTIONS, CONSTANT_FUNCTIONS, FUNCTION_DOCS, LAYER_FUNCTIONS, LOAD_FUNCTION } from './builtins';
 export * as limits from './limits';
 
 export interface CompileOptions {
   /** Expand composite layers (`sigmoid`, `affine`) into primitive nodes. */
   expand?: boolean;
+  /**
+   * The files the program loads, by the path as written (`fileReferences(source)` lists them): the
+   * caller reads them (relative to the program's file) and passes the bytes or why it could not.
+   */
+  files?: FileContents;
 }
 
 export interface CompileResult {
@@ -66,9 +73,42 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   }
 }
 
-/** The node named `name` (a variable), if any. */
+/**
+ * The files a program loads (`load("…")`), in source order, each path once (its first use). Cheap
+ * (lexes and parses only); a file too long to compile loads nothing.
+ */
+export function fileReferences(source: string): FileReference[] {
+  if (typeof source !== 'string' || source.length > MAX_SOURCE_LENGTH) return [];
+  try {
+    const first = new Map<string, FileReference>();
+    for (const r of referencesOf(parse(lex(source).tokens).program)) if (!first.has(r.path)) first.set(r.path, r);
+    return [...first.values()];
+  } catch {
+    return [];
+  }
+}
+
+/** The node named `name` (a variable): its last version, if any. */
 export function nodeForName(graph: Graph, name: string): GraphNode | undefined {
-  return graph.nodes.find((n) => n.name === name);
+  for (let i = graph.nodes.length - 1; i >= 0; i--) if (graph.nodes[i].name === name) return graph.nodes[i];
+  return undefined;
+}
+
+/**
+ * Keys for the named nodes in outputs (JSON, saved files): the last version of a name is the plain
+ * name, earlier versions get `@k` with their 1-based version number (`x@1`, `x@2`, then `x`).
+ */
+export function outputKeys(graph: Graph): Map<number, string> {
+  const byName = new Map<string, number[]>();
+  for (const n of graph.nodes) {
+    if (n.name === undefined) continue;
+    const list = byName.get(n.name);
+    if (list) list.push(n.id);
+    else byName.set(n.name, [n.id]);
+  }
+  const keys = new Map<number, string>();
+  for (const [name, ids] of byName) ids.forEach((id, k) => keys.set(id, k === ids.length - 1 ? name : `${name}@${k + 1}`));
+  return keys;
 }
 
 /** The node with this label (a name or a generated label such as `mul1`). */
@@ -84,8 +124,8 @@ export function statementAtLine(result: Pick<CompileResult, 'statements'>, line:
 /** The node assigned by the statement on a 1-based line (needs a compiled graph). */
 export function nodeForLine(result: Pick<CompileResult, 'statements' | 'graph'>, line: number): GraphNode | undefined {
   const s = statementAtLine(result, line);
-  if (s?.kind !== 'assign' || s.name === undefined || result.graph === undefined) return undefined;
-  return nodeForName(result.graph, s.name);
+  if (s?.kind !== 'assign' || s.label === undefined || result.graph === undefined) return undefined;
+  return nodeForLabel(result.graph, s.label);
 }
 
 /** The identifier at a 1-based position (for hover): a definition, a use or a function name. */
@@ -97,9 +137,18 @@ export function identifierAt(result: Pick<CompileResult, 'identifiers'>, positio
   );
 }
 
-/** Where a name is defined (its left-hand side), for go-to-definition. */
-export function definitionOf(result: Pick<CompileResult, 'statements'>, name: string): StatementInfo | undefined {
-  return result.statements.find((s) => s.kind === 'assign' && s.name === name);
+/**
+ * Where a name is defined (its left-hand side), for go-to-definition: with `label`, the statement
+ * that made that version; otherwise the first assignment of the name.
+ */
+export function definitionOf(result: Pick<CompileResult, 'statements'>, name: string, label?: string): StatementInfo | undefined {
+  return result.statements.find((s) => s.kind === 'assign' && s.name === name && (label === undefined || s.label === label));
+}
+
+/** The version of a name meant at a position (a definition or a use), for hover and go-to. */
+export function versionAt(result: Pick<CompileResult, 'identifiers'>, position: SourcePosition): string | undefined {
+  const id = identifierAt(result, position);
+  return id?.role === 'function' ? undefined : id?.label;
 }
 
 /** The nodes whose source range contains a position, innermost first. */

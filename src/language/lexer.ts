@@ -12,6 +12,7 @@ import type { Diagnostic } from './diagnostics';
 
 export type TokenKind =
   | 'number'
+  | 'string'
   | 'ident'
   | 'newline'
   | 'eof'
@@ -23,6 +24,12 @@ export type TokenKind =
   | '@'
   | '**'
   | '='
+  | '+='
+  | '-='
+  | '*='
+  | '/='
+  | '@='
+  | '**='
   | '('
   | ')'
   | '['
@@ -36,7 +43,22 @@ export interface Token {
   readonly range: SourceRange;
   /** `number` tokens only: the parsed value (may be Infinity for `1e999`; the parser reports it). */
   readonly value?: number;
+  /** `string` tokens only: the text between the quotes, escapes resolved. */
+  readonly str?: string;
 }
+
+/** Augmented assignments (`x += 1`) and the operator each applies. */
+export const AUGMENTED: Readonly<Partial<Record<TokenKind, '+' | '-' | '*' | '/' | '@' | '**'>>> = {
+  '+=': '+',
+  '-=': '-',
+  '*=': '*',
+  '/=': '/',
+  '@=': '@',
+  '**=': '**',
+};
+
+/** Longest string literal: a file name, so a few hundred characters are plenty. */
+const MAX_STRING_LENGTH = 1_000;
 
 const SINGLE: Record<string, TokenKind> = {
   '+': '+',
@@ -102,8 +124,6 @@ const HINTS: Record<string, string> = {
   '⋅': ' (use * to multiply elementwise or @ for a matrix product)',
   '÷': ' (use / to divide)',
   '−': ' (this is a Unicode minus sign; type the ASCII -)',
-  '"': ' (the language has no strings)',
-  "'": ' (the language has no strings)',
 };
 
 export interface LexResult {
@@ -185,14 +205,19 @@ export function lex(source: string): LexResult {
       push('ident', start, i);
       continue;
     }
+    if (c === '"' || c === "'") {
+      i = lexString(source, i, c, pos, tokens, diagnostics);
+      continue;
+    }
     if (c === '*') {
-      if (source[i + 1] === '*') {
-        push('**', i, i + 2);
-        i += 2;
-      } else {
-        push('*', i, i + 1);
-        i++;
-      }
+      const op = source.startsWith('**=', i) ? '**=' : source.startsWith('**', i) ? '**' : source.startsWith('*=', i) ? '*=' : '*';
+      push(op, i, i + op.length);
+      i += op.length;
+      continue;
+    }
+    if ((c === '+' || c === '-' || c === '/' || c === '@') && source[i + 1] === '=') {
+      push(`${c}=` as TokenKind, i, i + 2);
+      i += 2;
       continue;
     }
     const single = SINGLE[c];
@@ -211,6 +236,48 @@ export function lex(source: string): LexResult {
   }
   push('eof', i, i);
   return { tokens, diagnostics };
+}
+
+/**
+ * A string literal in single or double quotes, on one line; `\\`, `\"` and `\'` are the only
+ * escapes (a Windows path is written with / or doubled backslashes). Returns the index after it.
+ */
+function lexString(
+  source: string,
+  start: number,
+  quote: string,
+  pos: (offset: number) => SourcePosition,
+  tokens: Token[],
+  diagnostics: Diagnostic[],
+): number {
+  let i = start + 1;
+  let text = '';
+  for (;;) {
+    const c = source[i];
+    if (c === undefined || c === '\n' || c === '\r') {
+      const range = { start: pos(start), end: pos(i) };
+      diagnostics.push({ message: `this string is never closed: add ${quote} before the end of the line`, range, severity: 'error' });
+      tokens.push({ kind: 'invalid', text: source.slice(start, i), range });
+      return i;
+    }
+    if (c === quote) break;
+    if (c === '\\' && (source[i + 1] === '\\' || source[i + 1] === '"' || source[i + 1] === "'")) {
+      text += source[i + 1];
+      i += 2;
+      continue;
+    }
+    text += c;
+    i++;
+  }
+  const end = i + 1;
+  const range = { start: pos(start), end: pos(end) };
+  if (text.length > MAX_STRING_LENGTH) {
+    diagnostics.push({ message: `this string is ${text.length.toLocaleString('en-US')} characters long; a file name has at most ${MAX_STRING_LENGTH.toLocaleString('en-US')}`, range, severity: 'error' });
+    tokens.push({ kind: 'invalid', text: source.slice(start, end), range });
+    return end;
+  }
+  tokens.push({ kind: 'string', text: source.slice(start, end), range, str: text });
+  return end;
 }
 
 /** Why `digits` + `rest` (e.g. `2x`, `1.2.3`, `0x1f`, `1_000`) is not a number. */

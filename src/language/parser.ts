@@ -1,12 +1,14 @@
 /**
  * Recursive-descent parser for `.backprop`, with numpy's operator precedence:
  *
- *   statement := 'seed' NUMBER | NAME '=' expr
+ *   statement := 'seed' NUMBER | NAME '=' expr | NAME ('+=' | '-=' | '*=' | '/=' | '@=' | '**=') expr
  *   expr      := term (('+' | '-') term)*
  *   term      := unary (('*' | '/' | '@') unary)*
  *   unary     := ('-' | '+') unary | power
  *   power     := primary ('**' unary)?          # right-associative; -x**2 is -(x**2)
- *   primary   := NUMBER | NAME | NAME '(' args ')' | '(' expr ')' | '[' expr (',' expr)* ','? ']'
+ *   primary   := NUMBER | STRING | NAME | NAME '(' args ')' | '(' expr ')' | '[' expr (',' expr)* ','? ']'
+ *
+ * `x op= e` is read as `x = x op (e)`: a new version of x, as in Python.
  *
  * One statement a line. Inside brackets a line break continues the statement (a matrix may be
  * written over several lines), unless the next line plainly starts a new statement (`name =`):
@@ -19,7 +21,7 @@
 import type { SourceRange } from '../engine/graph';
 import type { BinaryOp, Expr, Program, Statement } from './ast';
 import type { Diagnostic } from './diagnostics';
-import type { Token, TokenKind } from './lexer';
+import { AUGMENTED, type Token, type TokenKind } from './lexer';
 import { MAX_CHAIN, MAX_NESTING, MAX_TREE_HEIGHT } from './limits';
 
 /** Thrown inside the parser only; caught at statement level. `silent` when already reported. */
@@ -43,11 +45,17 @@ function describe(t: Token): string {
       return 'the end of the file';
     case 'number':
       return `the number ${t.text}`;
+    case 'string':
+      return `the string ${t.text}`;
     case 'ident':
       return `the name '${t.text}'`;
     default:
       return `'${t.text}'`;
   }
+}
+
+function isAssignToken(kind: TokenKind): boolean {
+  return kind === '=' || AUGMENTED[kind] !== undefined;
 }
 
 export interface ParseResult {
@@ -95,7 +103,7 @@ class Parser {
   private parseStatementRecovering(): Statement {
     const startIndex = this.pos;
     const first = this.tokens[startIndex];
-    const named = first.kind === 'ident' && this.tokens[startIndex + 1].kind === '=' ? first : undefined;
+    const named = first.kind === 'ident' && isAssignToken(this.tokens[startIndex + 1].kind) ? first : undefined;
     this.open = [];
     this.nesting = 0;
     try {
@@ -119,7 +127,8 @@ class Parser {
   private unexpectedAfterStatement(t: Token): string {
     if (t.kind === ')' || t.kind === ']') return `'${t.text}' has no matching opening bracket`;
     if (t.kind === '=') return `unexpected '=': write one assignment per line (and == does not exist)`;
-    if (t.kind === '(' || t.kind === '[' || t.kind === 'number' || t.kind === 'ident') {
+    if (isAssignToken(t.kind)) return `unexpected '${t.text}': write one assignment per line`;
+    if (t.kind === '(' || t.kind === '[' || t.kind === 'number' || t.kind === 'string' || t.kind === 'ident') {
       return `found ${describe(t)} after a complete expression: is an operator missing? (write * to multiply, e.g. 2 * x)`;
     }
     return `unexpected ${describe(t)}: a statement ends here (write one statement per line)`;
@@ -145,7 +154,7 @@ class Parser {
   /** Whether tokens from index `i` look like the start of a new statement: `name =`. */
   private startsStatement(i: number): boolean {
     const j = this.nextSignificant[Math.min(i, this.tokens.length - 1)];
-    return this.tokens[j].kind === 'ident' && this.tokens[j + 1].kind === '=';
+    return this.tokens[j].kind === 'ident' && isAssignToken(this.tokens[j + 1].kind);
   }
 
   /** The next significant token; line breaks inside brackets are skipped. */
@@ -195,6 +204,16 @@ class Parser {
       this.failAt(first, `a statement must start with a name, as in 'y = x * 2', but found ${describe(first)}`);
     }
     const eq = this.next();
+    const augmented = AUGMENTED[eq.kind];
+    if (augmented !== undefined) {
+      const after = this.peek();
+      if (after.kind === 'newline' || after.kind === 'eof') this.failAt(eq, `'${first.text} ${eq.text}' needs an expression after '${eq.text}'`);
+      const rhs = this.parseExpr();
+      const self: Expr = { kind: 'name', name: first.text, range: first.range };
+      const range = { start: first.range.start, end: rhs.range.end };
+      const expr = this.measured<Expr>({ kind: 'binary', op: augmented, left: self, right: rhs, range, opRange: eq.range }, [rhs], eq);
+      return { kind: 'assign', name: first.text, nameRange: first.range, expr, range, augmented };
+    }
     if (eq.kind !== '=') {
       if (eq.kind === 'newline' || eq.kind === 'eof') {
         this.failAt(first, `'${first.text}' on its own does nothing: write an assignment such as '${first.text} = …'`);
@@ -280,6 +299,8 @@ class Parser {
     switch (t.kind) {
       case 'number':
         return { kind: 'number', value: t.value ?? NaN, range: t.range };
+      case 'string':
+        return { kind: 'string', value: t.str ?? '', range: t.range };
       case 'ident': {
         if (this.peek().kind === '(') {
           const open = this.next();

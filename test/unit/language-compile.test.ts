@@ -203,7 +203,7 @@ describe('language: ranges and editor helpers', () => {
   });
 
   it('identifierAt finds definitions, uses and function names', () => {
-    assert.deepEqual(identifierAt(r, { line: 5, column: 16 }), { name: 'apple', range: { start: { line: 5, column: 15 }, end: { line: 5, column: 20 } }, role: 'use' });
+    assert.deepEqual(identifierAt(r, { line: 5, column: 16 }), { name: 'apple', range: { start: { line: 5, column: 15 }, end: { line: 5, column: 20 } }, role: 'use', label: 'apple' });
     assert.equal(identifierAt(r, { line: 5, column: 2 })?.role, 'definition');
     assert.equal(identifierAt(r, { line: 5, column: 20 })?.name, 'apple'); // just after the name
     assert.equal(identifierAt(r, { line: 4, column: 3 }), undefined);
