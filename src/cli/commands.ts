@@ -1,15 +1,20 @@
 /** The `run`, `steps` and `gradcheck` commands. */
+import { join } from 'node:path';
 import type { Graph, GraphNode } from '../engine/graph';
+import { writeNpy } from '../engine/io/npy';
 import { opInfo } from '../engine/layers';
 import { backprop, gradientCheck } from '../engine/numgrad';
 import { Stepper, StepError } from '../engine/stepper';
 import { type NestedArray, Tensor } from '../engine/tensor';
+import { outputKeys } from '../language/index';
 import { formatScalar, formatTensor } from './format';
 import { CliError, type CliIo } from './io';
 import { errorLine, type LoadedProgram } from './source';
 
 export interface CommandOptions {
   json: boolean;
+  /** `run --save-grads DIR`: write every named node's gradient as DIR/KEY.npy. */
+  saveGrads?: string;
 }
 
 /** A tensor as JSON: number / array / array of rows. NaN and ±Infinity become null (JSON has none). */
@@ -46,17 +51,28 @@ export function runCommand(io: CliIo, p: LoadedProgram, options: CommandOptions)
   }
   const output = p.graph.nodes[p.graph.output];
   const named = namedNodes(p.graph);
+  const keys = outputKeys(p.graph);
+  const keyOf = (n: GraphNode): string => keys.get(n.id) ?? n.label;
   /** A name that nothing downstream of the output depends on has gradient 0; labels get none. */
   const gradOf = (n: GraphNode): Tensor | undefined => (n.constant ? undefined : (result.grads[n.id] ?? Tensor.zeros(n.shape)));
+  // Written before anything is printed, so a failure leaves stdout empty.
+  const saved = options.saveGrads === undefined ? undefined : saveGradients(io, options.saveGrads, named.flatMap((n) => {
+    const g = gradOf(n);
+    return g ? [{ key: keyOf(n), grad: g }] : [];
+  }));
+  const reportSaved = (): void => {
+    if (saved !== undefined) io.stderr(`${saved}\n`);
+  };
   if (options.json) {
     const values: Record<string, NestedArray> = {};
     const grads: Record<string, NestedArray> = {};
     for (const n of named) {
-      values[n.label] = toJson(result.values[n.id]);
+      values[keyOf(n)] = toJson(result.values[n.id]);
       const g = gradOf(n);
-      if (g) grads[n.label] = toJson(g);
+      if (g) grads[keyOf(n)] = toJson(g);
     }
-    io.stdout(`${JSON.stringify({ output: output.label, values, grads })}\n`);
+    io.stdout(`${JSON.stringify({ output: keyOf(output), values, grads })}\n`);
+    reportSaved();
     return;
   }
   const lines: string[] = [];
@@ -72,6 +88,21 @@ export function runCommand(io: CliIo, p: LoadedProgram, options: CommandOptions)
   const noGrad = named.filter((n) => n.constant).map((n) => n.label);
   if (noGrad.length > 0) lines.push(`  (no gradient for the labels: ${noGrad.join(', ')})`);
   io.stdout(`${lines.join('\n')}\n`);
+  reportSaved();
+}
+
+/** Writes each gradient as DIR/KEY.npy (what np.load reads); a failure names the file. Returns the line to report. */
+function saveGradients(io: CliIo, dir: string, grads: { key: string; grad: Tensor }[]): string {
+  for (const { key, grad } of grads) {
+    const path = join(dir, `${key}.npy`);
+    try {
+      io.writeBytes(path, writeNpy(grad));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new CliError([`${path}: error: cannot write the gradient of '${key}': ${why}`]);
+    }
+  }
+  return `saved ${grads.length} gradient${grads.length === 1 ? '' : 's'} to ${dir}${grads.length > 0 ? `: ${grads.map((g) => `${g.key}.npy`).join(', ')}` : ''}`;
 }
 
 function describeNode(graph: Graph, node: GraphNode): string {

@@ -14,7 +14,8 @@ import { trainCommand } from '../cliTrain';
 export const USAGE = `backprop ${version} — step through backpropagation (Deep Learning from Scratch, chapter 5)
 
 Usage:
-  backprop run FILE [--json] [--expand]        every named value and its gradient of the output
+  backprop run FILE [--json] [--expand] [--save-grads DIR]
+                                               every named value and its gradient of the output
   backprop steps FILE [--json] [--expand]      the step trace: forward one node at a time, then backward
   backprop gradcheck FILE [--json] [--expand]  numerical gradient vs backprop for every leaf
   backprop train [--data DIR|spiral] [--iters N] [--json]   train the two-layer net (see backprop train --help)
@@ -23,20 +24,29 @@ Usage:
 Options:
   --json     print exactly one JSON object on stdout
   --expand   expand composite layers (sigmoid, affine) into primitive nodes
+  --save-grads DIR   (run) also write each named value's gradient as DIR/NAME.npy (float64),
+             for np.load; a reassigned name's earlier versions are NAME@1.npy, NAME@2.npy, …
+
+FILE may load numpy arrays: x = load("x.npy"), W1 = load("weights.npz", "W1"), paths relative to FILE.
+In --json, a reassigned name (x = x * 2) keys its last version as "x", earlier ones as "x@1", "x@2", ….
 
 Exit code 0 on success, 1 on any error; errors are printed as FILE:LINE:COLUMN: error: MESSAGE.
 `;
 
 /** Flags each subcommand accepts. */
 const FLAGS: Record<string, readonly string[]> = {
-  run: ['--json', '--expand'],
+  run: ['--json', '--expand', '--save-grads'],
   steps: ['--json', '--expand'],
   gradcheck: ['--json', '--expand'],
 };
 
+/** Flags followed by a value. */
+const VALUE_FLAGS: ReadonlySet<string> = new Set(['--save-grads']);
+
 interface ParsedArgs {
   file: string;
   flags: Set<string>;
+  values: Map<string, string>;
 }
 
 function usageError(message: string): CliError {
@@ -47,18 +57,26 @@ function usageError(message: string): CliError {
 function parseArgs(command: string, args: readonly string[]): ParsedArgs {
   const allowed = FLAGS[command] ?? [];
   const flags = new Set<string>();
+  const values = new Map<string, string>();
   const positionals: string[] = [];
   let onlyPositionals = false;
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
     if (!onlyPositionals && a === '--') onlyPositionals = true;
     else if (!onlyPositionals && a.startsWith('-') && a !== '-') {
       if (!allowed.includes(a)) throw usageError(`unknown option '${a}' for '${command}'; it accepts ${allowed.join(', ')}`);
       flags.add(a);
+      if (VALUE_FLAGS.has(a)) {
+        const v = args[i + 1];
+        if (v === undefined || v === '') throw usageError(`'${a}' needs a folder, e.g. ${a} grads`);
+        values.set(a, v);
+        i++;
+      }
     } else positionals.push(a);
   }
   if (positionals.length === 0) throw usageError(`'${command}' needs a FILE, e.g. backprop ${command} examples/buy-apple.backprop`);
   if (positionals.length > 1) throw usageError(`'${command}' takes one FILE, but got ${positionals.length}: ${positionals.join(' ')}`);
-  return { file: positionals[0], flags };
+  return { file: positionals[0], flags, values };
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
@@ -85,8 +103,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           io.stdout(USAGE);
           return 0;
         }
-        const { file, flags } = parseArgs(command, rest);
+        const { file, flags, values } = parseArgs(command, rest);
         const options: CommandOptions = { json: flags.has('--json') };
+        const saveGrads = values.get('--save-grads');
+        if (saveGrads !== undefined) options.saveGrads = saveGrads;
         const program = loadProgram(io, file, flags.has('--expand'));
         if (command === 'run') runCommand(io, program, options);
         else if (command === 'steps') stepsCommand(io, program, options);

@@ -1,7 +1,8 @@
 /** Reading and compiling the program a CLI command works on, with errors in compiler format. */
+import { dirname, resolve } from 'node:path';
 import type { Graph, SourceRange } from '../engine/graph';
-import { compile, type CompileResult } from '../language/index';
-import { MAX_SOURCE_LENGTH } from '../language/limits';
+import { compile, fileReferences, type CompileResult, type FileContent } from '../language/index';
+import { MAX_LOAD_FILE_BYTES, MAX_LOAD_FILES, MAX_SOURCE_LENGTH } from '../language/limits';
 import { CliError, type CliIo, MAX_ERROR_LINES } from './io';
 
 export interface LoadedProgram {
@@ -22,8 +23,7 @@ export function warningLine(file: string, range: SourceRange, message: string): 
   return `${file}:${range.start.line}:${range.start.column}: warning: ${message}`;
 }
 
-/** A file that cannot be read, as one `FILE: error: cannot read the file: …` line. */
-export function readError(file: string, e: unknown): CliError {
+function readReason(e: unknown, tooBig: string): string {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   const reason: Record<string, string> = {
     ENOENT: 'no such file',
@@ -32,9 +32,33 @@ export function readError(file: string, e: unknown): CliError {
     EPERM: 'permission denied',
     ENAMETOOLONG: 'the file name is too long',
     ENOTDIR: 'a part of the path is not a directory',
-    ETOOBIG: `the file is too large (the limit is ${MAX_SOURCE_LENGTH.toLocaleString('en-US')} characters)`,
+    ETOOBIG: tooBig,
   };
-  return new CliError([errorLine(file, undefined, `cannot read the file: ${reason[code] ?? (e instanceof Error ? e.message : String(e))}`)]);
+  return reason[code] ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** The files `source` loads, read relative to the program's folder (a failure is reported at the load call by the compiler). */
+function readLoadedFiles(io: CliIo, file: string, source: string): Map<string, FileContent> {
+  const files = new Map<string, FileContent>();
+  const refs = fileReferences(source);
+  refs.forEach((ref, i) => {
+    if (i >= MAX_LOAD_FILES) {
+      files.set(ref.path, { error: `a program loads at most ${MAX_LOAD_FILES} files` });
+      return;
+    }
+    try {
+      files.set(ref.path, { bytes: io.readBytes(resolve(dirname(file), ref.path), MAX_LOAD_FILE_BYTES) });
+    } catch (e) {
+      files.set(ref.path, { error: readReason(e, `the file is too large (the limit is ${MAX_LOAD_FILE_BYTES.toLocaleString('en-US')} bytes)`) });
+    }
+  });
+  return files;
+}
+
+/** A file that cannot be read, as one `FILE: error: cannot read the file: …` line. */
+export function readError(file: string, e: unknown): CliError {
+  const reason = readReason(e, `the file is too large (the limit is ${MAX_SOURCE_LENGTH.toLocaleString('en-US')} characters)`);
+  return new CliError([errorLine(file, undefined, `cannot read the file: ${reason}`)]);
 }
 
 /** Reads and compiles `file`; throws CliError with every diagnostic when it does not compile. */
@@ -45,7 +69,7 @@ export function loadProgram(io: CliIo, file: string, expand: boolean): LoadedPro
   } catch (e) {
     throw readError(file, e);
   }
-  const result = compile(source, { expand });
+  const result = compile(source, { expand, files: readLoadedFiles(io, file, source) });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || result.graph === undefined) {
     const lines = errors.slice(0, MAX_ERROR_LINES).map((d) => errorLine(file, d.range, d.message));

@@ -3,8 +3,20 @@
  * happens, never a crash, a hang or running out of memory.
  */
 
-/** Characters in a source file. A 200 kB program is far beyond any chapter-5 graph. */
+/**
+ * Characters in a source file. A 200 kB program is far beyond any chapter-5 graph; large tensors
+ * come from files (`load("w.npz", "W1")`), which this cap does not count.
+ */
 export const MAX_SOURCE_LENGTH = 200_000;
+
+/**
+ * Bytes of one file given to `load(…)`, read at most: a `.npy` of the largest tensor
+ * (MAX_TENSOR_SIZE float64s) is 8 MB; an `.npz` may hold several arrays.
+ */
+export const MAX_LOAD_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Files one program may load. */
+export const MAX_LOAD_FILES = 64;
 
 /** Brackets, parentheses, calls and unary minus nested inside each other. Keeps recursion shallow. */
 export const MAX_NESTING = 64;

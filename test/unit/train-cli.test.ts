@@ -6,7 +6,7 @@ import type { CliIo } from '../../src/cli/io';
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readFile: () => '' };
+  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readFile: () => '', readBytes: () => new Uint8Array(), writeBytes: () => undefined };
   const code = await main(args, io);
   return { code, out, err };
 }
