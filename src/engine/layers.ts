@@ -287,10 +287,16 @@ export function labelForm(x: Shape, t: Shape): LabelForm | string {
   const same = x.length === t.length && x.every((s, i) => s === t[i]);
   const oneRowEach = (x.length === 2 && t.length === 1 && x[0] === 1 && x[1] === t[0]) || (x.length === 1 && t.length === 2 && t[0] === 1 && t[1] === x[0]);
   if (same || oneRowEach) return 'one-hot';
+  if (fitsIndices(x, t)) return 'indices';
   const rows = x.length === 2 ? x[0] : 1;
-  if ((t.length === 1 && t[0] === rows) || (x.length === 1 && t.length === 0)) return 'indices';
   const indexShape = x.length === 2 ? shapeToString([rows]) : '() or (1,)';
   return `softmax_with_loss(x, t): t must be one-hot labels shaped like the scores x ${shapeToString(x)} or class indices of shape ${indexShape}, but t is ${shapeToString(t)}`;
+}
+
+/** Whether t's shape is one class index per row of x: (N,) for a batch, () or (1,) for one example. */
+function fitsIndices(x: Shape, t: Shape): boolean {
+  const rows = x.length === 2 ? x[0] : 1;
+  return (t.length === 1 && t[0] === rows) || (x.length === 1 && t.length === 0);
 }
 
 /** Labels checked against the scores: as one-hot rows (converted from indices when needed), or why they are not labels. */
@@ -310,23 +316,34 @@ export function checkLabels(xShape: Shape, t: Tensor): CheckedLabels {
   const cols = xShape[xShape.length - 1];
   const rows = shapeSize(xShape) / cols;
   if (form === 'one-hot') {
-    for (let r = 0; r < rows; r++) {
-      let ones = 0;
-      for (let j = 0; j < cols; j++) {
-        const v = t.data[r * cols + j];
-        if (v === 1) ones++;
-        else if (v !== 0) {
-          const where = rows === 1 && t.shape.length === 1 ? `t[${j}]` : `t[${r}, ${j}]`;
-          return { error: `softmax_with_loss(x, t): t is neither one-hot rows nor class indices: ${where} = ${formatLabelValue(v)}, but one-hot labels hold only 0 and 1 (for class indices, give a vector of ${rows} whole number${rows === 1 ? '' : 's'})` };
-        }
-      }
-      if (ones !== 1) {
-        const row = rows === 1 ? 'the row' : `row ${r}`;
-        return { error: `softmax_with_loss(x, t): ${row} of the one-hot labels t has ${ones === 0 ? 'no 1' : `${ones} ones`}; a one-hot row has exactly one 1 (the right class)` };
+    const checked = checkOneHot(t, rows, cols);
+    // One class (C = 1): t of shape (1,) fits both forms; [0] is then the class index.
+    if ('error' in checked && fitsIndices(xShape, t.shape)) return checkIndices(xShape, t, rows, cols);
+    return checked;
+  }
+  return checkIndices(xShape, t, rows, cols);
+}
+
+function checkOneHot(t: Tensor, rows: number, cols: number): CheckedLabels {
+  for (let r = 0; r < rows; r++) {
+    let ones = 0;
+    for (let j = 0; j < cols; j++) {
+      const v = t.data[r * cols + j];
+      if (v === 1) ones++;
+      else if (v !== 0) {
+        const where = rows === 1 && t.shape.length === 1 ? `t[${j}]` : `t[${r}, ${j}]`;
+        return { error: `softmax_with_loss(x, t): t is neither one-hot rows nor class indices: ${where} = ${formatLabelValue(v)}, but one-hot labels hold only 0 and 1 (for class indices, give a vector of ${rows} whole number${rows === 1 ? '' : 's'})` };
       }
     }
-    return { form, oneHot: t };
+    if (ones !== 1) {
+      const row = rows === 1 ? 'the row' : `row ${r}`;
+      return { error: `softmax_with_loss(x, t): ${row} of the one-hot labels t has ${ones === 0 ? 'no 1' : `${ones} ones`}; a one-hot row has exactly one 1 (the right class)` };
+    }
   }
+  return { form: 'one-hot', oneHot: t };
+}
+
+function checkIndices(xShape: Shape, t: Tensor, rows: number, cols: number): CheckedLabels {
   const oneHot = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const k = t.data[r];
@@ -335,7 +352,7 @@ export function checkLabels(xShape: Shape, t: Tensor): CheckedLabels {
     if (k < 0 || k >= cols) return { error: `softmax_with_loss(x, t): the class index ${where} = ${k} is out of range: x has ${cols} class${cols === 1 ? '' : 'es'}, so an index is 0 … ${cols - 1}` };
     oneHot[r * cols + k] = 1;
   }
-  return { form, oneHot: new Tensor(xShape, oneHot) };
+  return { form: 'indices', oneHot: new Tensor(xShape, oneHot) };
 }
 
 /**
