@@ -61,6 +61,11 @@ export class DetailPane {
     meta.append(h('span', undefined, kind));
     meta.append(h('span', 'shape-chip', node.shape.length ? `${t('shape')} ${shapeText(node.shape)}` : t('scalar')));
     if (graph && node.id === graph.output) meta.append(h('span', 'tag', t('output')));
+    if (node.origin) {
+      const origin = h('span', 'origin', `${t('loadedFrom')} ${node.origin.file}${node.origin.key === undefined ? '' : ` › ${node.origin.key}`}`);
+      origin.title = node.origin.key === undefined ? node.origin.file : `${node.origin.file} › ${node.origin.key}`;
+      meta.append(origin);
+    }
     if (node.line > 0) {
       const link = h('button', 'link-button', `${t('line')} ${node.line}`);
       link.type = 'button';

@@ -1,7 +1,9 @@
 /**
  * A tensor as a compact table with a diverging colour scale (blue for positive, red for negative,
  * mixed over the editor background, so every theme keeps it readable). Large tensors show their
- * first rows and columns with "…" and a "show all" toggle.
+ * first rows and columns with "…" and a "show all" toggle. "Show all" draws at most
+ * MAX_SHOWN_CELLS cells (a 784×50 weight would be 39,200): the first rows that fit, with a note
+ * saying how many of the rows are shown, so the panel stays responsive.
  */
 import type { TensorData } from '../src/shared/protocol';
 import { t } from './i18n';
@@ -10,6 +12,8 @@ import { h } from './dom';
 
 const SUMMARY_ROWS = 6;
 const SUMMARY_COLS = 6;
+/** Cells drawn at most for one tensor, even when "show all" is on. */
+export const MAX_SHOWN_CELLS = 3_000;
 
 
 /** Background for a cell: the value's share of the largest magnitude, at most 45% colour. */
@@ -46,8 +50,8 @@ export function renderTensor(tensor: TensorData | undefined, opts: TensorViewOpt
   const cols = tensor.shape.length === 1 ? tensor.shape[0] : tensor.data.length / Math.max(1, rows);
   const all = opts.expanded.has(opts.key);
   const big = rows > SUMMARY_ROWS + 2 || cols > SUMMARY_COLS + 2;
-  const showRows = all || rows <= SUMMARY_ROWS + 2 ? rows : SUMMARY_ROWS;
-  const showCols = all || cols <= SUMMARY_COLS + 2 ? cols : SUMMARY_COLS;
+  const showCols = all ? Math.min(cols, MAX_SHOWN_CELLS) : cols <= SUMMARY_COLS + 2 ? cols : SUMMARY_COLS;
+  const showRows = all ? Math.min(rows, Math.max(1, Math.floor(MAX_SHOWN_CELLS / showCols))) : rows <= SUMMARY_ROWS + 2 ? rows : SUMMARY_ROWS;
   const scale = maxAbs(tensor);
 
   const caption = h('div', 'tensor-caption');
@@ -62,6 +66,7 @@ export function renderTensor(tensor: TensorData | undefined, opts: TensorViewOpt
       opts.onToggle();
     });
     caption.append(toggle);
+    if (all && showRows < rows) caption.append(h('span', 'muted rows-shown', t('rowsShown').replace('{0}', String(showRows)).replace('{1}', String(rows))));
   }
   wrap.append(caption);
 

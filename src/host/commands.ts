@@ -9,6 +9,7 @@ import type { SessionController } from './controller';
 import { isBackpropDocument } from './controller';
 import type { ExamplesProvider } from './examples';
 import type { StepperPanel } from './panel';
+import { saveTensor } from './saveTensor';
 import type { GraphSession } from './session';
 import { stepTitle } from './stepText';
 
@@ -48,6 +49,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('backprop.goToStep', (arg) => runner.goToStep(arg));
   reg('backprop.openExample', (arg) => deps.examples.pickAndOpen(typeof arg === 'string' ? arg : undefined));
   reg('backprop.revealNode', (arg) => runner.revealNodeArg(arg));
+  reg('backprop.saveTensor', (arg) => saveTensor(deps.controller, arg));
   return runner;
 }
 

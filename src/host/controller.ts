@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { StepDeltas } from './session';
 import { GraphSession } from './session';
-import type { EnginePort, SourceDiagnostic } from './ports';
+import { LoadedFiles } from './loadedFiles';
+import type { EnginePort, FileContent, SourceDiagnostic } from './ports';
 
 export const LANGUAGE_ID = 'backprop';
 const DEBOUNCE_MS = 200;
@@ -37,6 +38,8 @@ export class SessionController implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
   private currentSession: GraphSession | undefined;
   private panelOpen = false;
+  /** The numpy files the documents load; a read or a change on disk compiles the document again. */
+  private readonly loadedFiles = new LoadedFiles((uri) => this.onLoadedFileChanged(uri));
 
   private readonly graphEmitter = new vscode.EventEmitter<GraphSession | undefined>();
   /**
@@ -50,6 +53,7 @@ export class SessionController implements vscode.Disposable {
 
   constructor(private readonly engine: EnginePort) {
     this.disposables.push(
+      this.loadedFiles,
       this.diagnostics,
       this.graphEmitter,
       this.stepEmitter,
@@ -173,6 +177,7 @@ export class SessionController implements vscode.Disposable {
     if (t) clearTimeout(t);
     this.timers.delete(key);
     this.diagnostics.delete(doc.uri);
+    this.loadedFiles.release(doc.uri);
     // The current session stays while the panel shows it; others go.
     if (this.sessions.get(key) !== this.currentSession || !this.panelOpen) {
       const s = this.sessions.get(key);
@@ -192,11 +197,26 @@ export class SessionController implements vscode.Disposable {
       clearTimeout(pending);
       this.timers.delete(doc.uri.toString());
     }
+    const text = doc.getText();
+    let files: Map<string, FileContent> | undefined;
+    const refs = this.engine.fileReferences?.(text) ?? [];
+    if (refs.length > 0) {
+      files = this.loadedFiles.contentsFor(doc.uri, refs);
+      // Still reading: compiled again when the files are in (onLoadedFileChanged).
+      if (files === undefined) return;
+    }
     const before = { key: s.layoutKey, stale: s.stale, error: s.error?.message };
-    const result = s.update(doc.getText(), force);
+    const result = s.update(text, force, files);
     this.publish(doc, s.diagnostics);
     const after = { key: s.layoutKey, stale: s.stale, error: s.error?.message };
     if (result.graphChanged || before.stale !== after.stale || before.error !== after.error) this.afterCompile(s);
+  }
+
+  /** A file a document loads was read or changed on disk: compile that document again. */
+  private onLoadedFileChanged(uri: string): void {
+    const s = this.sessions.get(uri);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    if (s && doc) this.flush(doc, s);
   }
 
   private afterCompile(s: GraphSession): void {

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
-import { LANGUAGE_ID } from './controller';
+import { LANGUAGE_ID, toVsRange } from './controller';
 import { formatCompact, shapeTuple, tensorMarkdown } from './format';
 import type { GraphSession } from './session';
 import type { GraphNode } from '../engine/graph';
@@ -34,12 +34,23 @@ export function hintText(session: GraphSession, n: GraphNode): string | undefine
   return parts.length ? parts.join('  ') : undefined;
 }
 
+/** "loaded from `w.npz` › `W1` (float32)" for a leaf loaded from a numpy file, else undefined. */
+export function originText(n: GraphNode): string | undefined {
+  const o = n.origin;
+  if (!o) return undefined;
+  const where = o.key === undefined ? `\`${o.file}\`` : `\`${o.file}\` › \`${o.key}\``;
+  const dtype = o.dtype && o.dtype !== 'float64' ? ` (${o.dtype})` : '';
+  return vscode.l10n.t('loaded from {0}', `${where}${dtype}`);
+}
+
 export function nodeMarkdown(session: GraphSession, n: GraphNode): vscode.MarkdownString {
   const value = session.value(n.id);
   const grad = session.grad(n.id);
   const md = new vscode.MarkdownString(undefined, true);
   const kind = n.op === 'leaf' ? vscode.l10n.t('input') : `${session.symbolOf(n.op)} (${n.op})`;
   md.appendMarkdown(`**${n.label}** · ${kind} · ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
+  const origin = originText(n);
+  if (origin) md.appendMarkdown(`${origin}\n\n`);
   md.appendMarkdown(`**${vscode.l10n.t('value')}**: ${value ? (value.shape.length === 0 ? tensorMarkdown(value) : `\n\n${tensorMarkdown(value)}`) : `_${vscode.l10n.t('not computed yet')}_`}\n\n`);
   md.appendMarkdown(`**${vscode.l10n.t('gradient')}** ∂L/∂${n.label}: ${grad ? (grad.shape.length === 0 ? tensorMarkdown(grad) : `\n\n${tensorMarkdown(grad)}`) : `_${vscode.l10n.t('not computed yet')}_`}`);
   return md;
@@ -91,24 +102,41 @@ export class EditorFeatures
     return hints;
   }
 
+  /**
+   * The node a name at a position means: the version assigned or read there (after `x = x * 2`,
+   * the `x` on the right is the old x, the one on the left and below is x′). While the source has
+   * changed since the last good compile, the name's last version.
+   */
+  private nodeAt(s: GraphSession, doc: vscode.TextDocument, pos: vscode.Position): { node: GraphNode; range: vscode.Range } | undefined {
+    const range = doc.getWordRangeAtPosition(pos, NAME_PATTERN);
+    if (!range) return undefined;
+    if (s.source === doc.getText()) {
+      const hit = s.identifierAt(pos.line + 1, pos.character + 1);
+      if (hit) return { node: hit.node, range };
+    }
+    const word = doc.getText(range);
+    const nodes = s.graph?.nodes ?? [];
+    for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i].name === word) return { node: nodes[i], range };
+    const byLabel = s.nodeByLabel(word);
+    return byLabel ? { node: byLabel, range } : undefined;
+  }
+
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const s = this.controller.sessionFor(doc.uri);
     if (!s?.graph) return undefined;
-    const range = doc.getWordRangeAtPosition(pos, NAME_PATTERN);
-    if (!range) return undefined;
-    const n = s.nodeByLabel(doc.getText(range));
-    if (!n) return undefined;
-    return new vscode.Hover(nodeMarkdown(s, n), range);
+    const hit = this.nodeAt(s, doc, pos);
+    return hit ? new vscode.Hover(nodeMarkdown(s, hit.node), hit.range) : undefined;
   }
 
-  /** Go to Definition on a name: the line that assigns it. */
+  /** Go to Definition on a name: the assignment that made the version meant there. */
   provideDefinition(doc: vscode.TextDocument, pos: vscode.Position): vscode.Location | undefined {
     const s = this.controller.sessionFor(doc.uri);
-    const range = doc.getWordRangeAtPosition(pos, NAME_PATTERN);
-    if (!s?.graph || !range) return undefined;
-    const n = s.graph.nodes.find((x) => x.name === doc.getText(range));
-    if (!n) return undefined;
-    const line = n.range.start.line - 1;
+    if (!s?.graph) return undefined;
+    const hit = this.nodeAt(s, doc, pos);
+    if (!hit) return undefined;
+    const def = s.source === doc.getText() ? s.definitionOf(hit.node.label) : undefined;
+    if (def) return new vscode.Location(doc.uri, toVsRange(def.range, doc));
+    const line = hit.node.range.start.line - 1;
     return line < doc.lineCount ? new vscode.Location(doc.uri, doc.lineAt(line).range) : undefined;
   }
 
@@ -123,8 +151,9 @@ export class EditorFeatures
     for (const [line, n] of namedNodesByLine(s)) {
       if (line >= doc.lineCount) continue;
       const full = doc.lineAt(line).range;
-      const nameAt = doc.lineAt(line).text.indexOf(n.label);
-      const sel = nameAt >= 0 ? new vscode.Range(line, nameAt, line, nameAt + n.label.length) : full;
+      const name = n.name ?? n.label;
+      const nameAt = doc.lineAt(line).text.indexOf(name);
+      const sel = nameAt >= 0 ? new vscode.Range(line, nameAt, line, nameAt + name.length) : full;
       const detail = `${n.op === 'leaf' ? vscode.l10n.t('input') : s.symbolOf(n.op)} ${shapeTuple(n.shape)}`;
       const kind = n.op === 'leaf' ? vscode.SymbolKind.Variable : vscode.SymbolKind.Operator;
       out.push(new vscode.DocumentSymbol(n.label, detail, kind, full, sel));

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
 import { formatValueAndGrad, shapeTuple, tensorMarkdown } from './format';
+import { originText } from './editorFeatures';
 import type { GraphSession } from './session';
 
 export type NodeItem =
@@ -91,6 +92,8 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
     ti.contextValue = leaf ? 'nodeLeaf' : 'nodeOp';
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${n.label}** ${leaf ? vscode.l10n.t('input') : `\`${symbol || n.op}\``} — ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
+    const origin = originText(n);
+    if (origin) md.appendMarkdown(`${origin}\n\n`);
     if (!leaf) {
       const fs = (s.stepper?.stepOfNode(id, 'forward') ?? -1) + 1;
       const bs = (s.stepper?.stepOfNode(id, 'backward') ?? -1) + 1;

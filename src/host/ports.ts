@@ -17,7 +17,26 @@ export interface SourceDiagnostic {
 export interface CompileOutput {
   graph?: Graph;
   diagnostics: SourceDiagnostic[];
+  /** Every name in the source and the version (node label) it means there, for hover and go-to. */
+  identifiers?: SourceIdentifier[];
 }
+
+/** A name at a place in the source: a definition or a use, and the label of the version it means. */
+export interface SourceIdentifier {
+  name: string;
+  range: SourceRange;
+  role: 'definition' | 'use' | 'function';
+  label?: string;
+}
+
+/** A file the source loads (`load("x.npy")`): the path as written, and where. */
+export interface FileReference {
+  path: string;
+  range: SourceRange;
+}
+
+/** What the host read for a loaded path: the bytes, or why it could not. */
+export type FileContent = { readonly bytes: Uint8Array } | { readonly error: string };
 
 /** The replay stepper: a cursor over 2 × (op nodes) steps, values and gradients visible at the cursor. */
 export interface StepperPort {
@@ -51,7 +70,10 @@ export interface OpDescription {
 }
 
 export interface EnginePort {
-  compile(source: string, expand: boolean): CompileOutput;
+  /** `files`: the contents of the files the source loads, by the path as written. */
+  compile(source: string, expand: boolean, files?: ReadonlyMap<string, FileContent>): CompileOutput;
+  /** The files a source loads (cheap: parses only). Optional: without it nothing is loaded. */
+  fileReferences?(source: string): FileReference[];
   createStepper(graph: Graph): StepperPort;
   describeOp(op: OpKind): OpDescription;
 }

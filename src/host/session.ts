@@ -12,7 +12,7 @@ import type { Tensor } from '../engine/tensor';
 import type { SessionSnapshot } from '../api';
 import type { EdgeDelta, GraphInfo, NodeDelta, NodeInfo, StepState, TensorData } from '../shared/protocol';
 import { toNested } from './format';
-import type { EnginePort, SourceDiagnostic, StepperPort } from './ports';
+import type { EnginePort, FileContent, SourceDiagnostic, SourceIdentifier, StepperPort } from './ports';
 
 export interface CompileResult {
   /** The graph changed (a new stepper was made). */
@@ -54,6 +54,10 @@ export class GraphSession {
   expanded = false;
   /** The last source compiled. */
   source: string | undefined;
+  /** The loaded files it was compiled with (a new map when a file changed). */
+  private files: ReadonlyMap<string, FileContent> | undefined;
+  /** The names of the last good compile, with the version each means (for hover and go-to). */
+  identifiers: readonly SourceIdentifier[] = [];
   /** Diagnostics of the last compile. */
   diagnostics: SourceDiagnostic[] = [];
   /** The last good graph and its stepper (kept on screen while the source has errors). */
@@ -100,19 +104,22 @@ export class GraphSession {
    * Compiles `source` (again). Unchanged source and options do nothing. Never throws: an internal
    * error of the compiler or the engine becomes a diagnostic at 1:1.
    */
-  update(source: string, force = false): CompileResult {
-    if (!force && source === this.source && this.graph) {
+  update(source: string, force = false, files?: ReadonlyMap<string, FileContent>): CompileResult {
+    if (!force && source === this.source && files === this.files && this.graph) {
       return { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics };
     }
     this.source = source;
+    this.files = files;
     let graph: Graph | undefined;
     let stepper: StepperPort | undefined;
+    let identifiers: readonly SourceIdentifier[] = [];
     try {
-      const out = this.engine.compile(source, this.expanded);
+      const out = this.engine.compile(source, this.expanded, files);
       this.diagnostics = out.diagnostics;
       if (out.graph && !out.diagnostics.some((d) => d.severity === 'error')) {
         graph = out.graph;
         stepper = this.engine.createStepper(graph);
+        identifiers = out.identifiers ?? [];
       }
     } catch (e) {
       this.diagnostics = [internalError(e)];
@@ -122,6 +129,7 @@ export class GraphSession {
       return { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics };
     }
     this.stale = false;
+    this.identifiers = identifiers;
     const key = layoutKeyOf(graph, this.expanded);
     const layoutChanged = key !== this.layoutKey;
     const target = this.graph && this.stepper ? this.mapCursor(graph, stepper, layoutChanged) : 0;
@@ -135,7 +143,7 @@ export class GraphSession {
     this.expanded = expanded;
     return this.source === undefined
       ? { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics }
-      : this.update(this.source, true);
+      : this.update(this.source, true, this.files);
   }
 
   /** Moves the cursor (clamped); returns the deltas to send, or undefined when nothing moved. */
@@ -183,6 +191,23 @@ export class GraphSession {
     return this.byLabel.get(label);
   }
 
+  /**
+   * The name at a 1-based position of the compiled source and the node of the version it means
+   * there (after `x = x * 2`, an `x` below is x′). Undefined off a name or while the graph is stale.
+   */
+  identifierAt(line: number, column: number): { identifier: SourceIdentifier; node: GraphNode } | undefined {
+    if (this.stale) return undefined;
+    const inside = (r: SourceIdentifier['range']): boolean => r.start.line === line && r.start.column <= column && column <= r.end.column;
+    const identifier = this.identifiers.find((i) => i.label !== undefined && inside(i.range));
+    const node = identifier?.label === undefined ? undefined : this.byLabel.get(identifier.label);
+    return identifier && node ? { identifier, node } : undefined;
+  }
+
+  /** Where the version `label` is assigned: the name on the left of its `=`. */
+  definitionOf(label: string): SourceIdentifier | undefined {
+    return this.identifiers.find((i) => i.role === 'definition' && i.label === label);
+  }
+
   consumersOf(id: number): readonly number[] {
     return this.consumers[id] ?? [];
   }
@@ -222,6 +247,7 @@ export class GraphSession {
         line: n.range.start.line,
       };
       if (n.name !== undefined) info.name = n.name;
+      if (n.origin !== undefined) info.origin = n.origin.key === undefined ? { file: n.origin.file } : { file: n.origin.file, key: n.origin.key };
       return info;
     });
     return {

@@ -39,6 +39,8 @@ export interface NodeInfo {
   formula: string;
   /** 1-based source line, for revealing it in the editor. */
   line: number;
+  /** Leaves loaded from a numpy file: the file as written in the source and the array's key in an .npz. */
+  origin?: { file: string; key?: string };
 }
 
 export type Phase = 'forward' | 'backward' | 'done';

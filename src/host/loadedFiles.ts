@@ -1,0 +1,166 @@
+/**
+ * The numpy files `.backprop` documents load (`load("w.npz", "W1")`), read with
+ * `vscode.workspace.fs` (so the web host works too), cached, and watched: when one changes on
+ * disk, the documents that load it compile again, like an edit to their source.
+ *
+ * Paths are relative to the document. A document may only load files inside a workspace folder,
+ * or, when it lies in no workspace folder, inside its own folder.
+ */
+import * as vscode from 'vscode';
+import { MAX_LOAD_FILE_BYTES, MAX_LOAD_FILES } from '../language/limits';
+import type { FileContent, FileReference } from './ports';
+
+interface Entry {
+  /** Undefined while the read is in flight. */
+  content?: FileContent;
+  watcher: vscode.FileSystemWatcher;
+  /** Documents (URI strings) that load this file. */
+  users: Set<string>;
+}
+
+/** Whether `child` is `parent` or inside it (same scheme and authority). */
+function isInside(child: vscode.Uri, parent: vscode.Uri): boolean {
+  if (child.scheme !== parent.scheme || child.authority !== parent.authority) return false;
+  const base = parent.path.endsWith('/') ? parent.path : `${parent.path}/`;
+  return child.path === parent.path || child.path.startsWith(base);
+}
+
+function parentOf(uri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(uri, '..');
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof vscode.FileSystemError) {
+    if (e.code === 'FileNotFound' || e.code === 'EntryNotFound') return 'no such file';
+    if (e.code === 'FileIsADirectory' || e.code === 'EntryIsADirectory') return 'it is a folder, not a file';
+    if (e.code === 'NoPermissions') return 'permission denied';
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class LoadedFiles implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+
+  /** `onDidChange(docUri)`: a file that document loads was read or changed; compile it again. */
+  constructor(private readonly onDidChange: (docUri: string) => void) {}
+
+  /**
+   * Where a path written in `doc` points, or why it may not be loaded.
+   */
+  resolve(doc: vscode.Uri, path: string): vscode.Uri | { error: string } {
+    if (doc.scheme === 'untitled') return { error: 'save this file first: load() reads paths relative to it' };
+    if (/^([a-zA-Z]:)?[\\/]/.test(path) || path.includes('\\')) {
+      return { error: 'write the path relative to this file with forward slashes, e.g. load("data/x.npy")' };
+    }
+    const target = vscode.Uri.joinPath(parentOf(doc), path);
+    const folder = vscode.workspace.getWorkspaceFolder(doc);
+    const root = folder?.uri ?? parentOf(doc);
+    if (!isInside(target, root)) {
+      return { error: folder ? `the file is outside the workspace folder '${folder.name}'` : "the file is outside this file's folder (open a folder to load from elsewhere in it)" };
+    }
+    return target;
+  }
+
+  /**
+   * The contents of every file `doc` loads, when all are read; otherwise undefined, and the missing
+   * ones are being read (then `onDidChange` fires for the document).
+   */
+  contentsFor(doc: vscode.Uri, refs: readonly FileReference[]): Map<string, FileContent> | undefined {
+    const key = doc.toString();
+    const out = new Map<string, FileContent>();
+    let pending = false;
+    const used = new Set<string>();
+    refs.forEach((ref, i) => {
+      if (i >= MAX_LOAD_FILES) {
+        out.set(ref.path, { error: `a program loads at most ${MAX_LOAD_FILES} files` });
+        return;
+      }
+      const target = this.resolve(doc, ref.path);
+      if (!(target instanceof vscode.Uri)) {
+        out.set(ref.path, target);
+        return;
+      }
+      const entry = this.entryFor(target);
+      entry.users.add(key);
+      used.add(target.toString());
+      if (entry.content === undefined) pending = true;
+      else out.set(ref.path, entry.content);
+    });
+    // Files this document no longer loads stop being watched for it.
+    for (const [uri, entry] of this.entries) {
+      if (!used.has(uri) && entry.users.delete(key) && entry.users.size === 0) this.drop(uri);
+    }
+    if (pending) return undefined;
+    // The same contents give the same map, so the session sees nothing new and keeps its stepper.
+    const last = this.lastContents.get(key);
+    if (last && last.size === out.size && [...out].every(([p, c]) => last.get(p) === c)) return last;
+    this.lastContents.set(key, out);
+    return out;
+  }
+
+  private readonly lastContents = new Map<string, Map<string, FileContent>>();
+
+  /** Forgets a closed document. */
+  release(doc: vscode.Uri): void {
+    const key = doc.toString();
+    this.lastContents.delete(key);
+    for (const [uri, entry] of this.entries) if (entry.users.delete(key) && entry.users.size === 0) this.drop(uri);
+  }
+
+  dispose(): void {
+    for (const uri of [...this.entries.keys()]) this.drop(uri);
+  }
+
+  private entryFor(target: vscode.Uri): Entry {
+    const key = target.toString();
+    let entry = this.entries.get(key);
+    if (entry) return entry;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(parentOf(target), target.path.slice(target.path.lastIndexOf('/') + 1)));
+    const changed = (): void => this.reread(key, target);
+    watcher.onDidChange(changed);
+    watcher.onDidCreate(changed);
+    watcher.onDidDelete(changed);
+    entry = { watcher, users: new Set() };
+    this.entries.set(key, entry);
+    this.read(key, target);
+    return entry;
+  }
+
+  private reread(key: string, target: vscode.Uri): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.content = undefined;
+    this.read(key, target);
+  }
+
+  private read(key: string, target: vscode.Uri): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    const done = (content: FileContent): void => {
+      // A newer read (the file changed again) or a dropped entry wins.
+      if (this.entries.get(key) !== entry || token !== this.readToken.get(key)) return;
+      entry.content = content;
+      for (const doc of entry.users) this.onDidChange(doc);
+    };
+    const token = (this.readToken.get(key) ?? 0) + 1;
+    this.readToken.set(key, token);
+    void (async () => {
+      try {
+        const stat = await vscode.workspace.fs.stat(target);
+        if (stat.type & vscode.FileType.Directory) return done({ error: 'it is a folder, not a file' });
+        if (stat.size > MAX_LOAD_FILE_BYTES) return done({ error: `the file is too large (${stat.size.toLocaleString('en-US')} bytes; the limit is ${MAX_LOAD_FILE_BYTES.toLocaleString('en-US')})` });
+        done({ bytes: await vscode.workspace.fs.readFile(target) });
+      } catch (e) {
+        done({ error: describeError(e) });
+      }
+    })();
+  }
+
+  private readonly readToken = new Map<string, number>();
+
+  private drop(uri: string): void {
+    this.entries.get(uri)?.watcher.dispose();
+    this.entries.delete(uri);
+    this.readToken.delete(uri);
+  }
+}
