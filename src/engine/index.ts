@@ -71,4 +71,4 @@ export {
 } from './numgrad';
 export { Rng, createRng } from './random';
 export { NpyError, readNpy, readNpyHeader, writeNpy } from './io/npy';
-export { npzKeys, readNpz } from './io/npz';
+export { npzKeys, readNpz, writeNpz } from './io/npz';

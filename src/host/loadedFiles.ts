@@ -38,28 +38,50 @@ function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Where a path written in `doc` points, or why it may not be loaded. */
+export function resolveLoadPath(doc: vscode.Uri, path: string): vscode.Uri | { error: string } {
+  if (doc.scheme === 'untitled') return { error: 'save this file first: load() reads paths relative to it' };
+  if (/^([a-zA-Z]:)?[\\/]/.test(path) || path.includes('\\')) {
+    return { error: 'write the path relative to this file with forward slashes, e.g. load("data/x.npy")' };
+  }
+  const target = vscode.Uri.joinPath(parentOf(doc), path);
+  const folder = vscode.workspace.getWorkspaceFolder(doc);
+  const root = folder?.uri ?? parentOf(doc);
+  if (!isInside(target, root)) {
+    return { error: folder ? `the file is outside the workspace folder '${folder.name}'` : "the file is outside this file's folder (open a folder to load from elsewhere in it)" };
+  }
+  return target;
+}
+
+/** Reads one file with workspace.fs, within the size limit; never throws. */
+export async function readFileContent(target: vscode.Uri): Promise<FileContent> {
+  try {
+    const stat = await vscode.workspace.fs.stat(target);
+    if (stat.type & vscode.FileType.Directory) return { error: 'it is a folder, not a file' };
+    if (stat.size > MAX_LOAD_FILE_BYTES) return { error: `the file is too large (${stat.size.toLocaleString('en-US')} bytes; the limit is ${MAX_LOAD_FILE_BYTES.toLocaleString('en-US')})` };
+    return { bytes: await vscode.workspace.fs.readFile(target) };
+  } catch (e) {
+    return { error: describeError(e) };
+  }
+}
+
+/** Every file a program loads, read once (no cache, no watching): for one-off work such as a gradient check. */
+export async function readLoadedFiles(doc: vscode.Uri, refs: readonly FileReference[]): Promise<Map<string, FileContent>> {
+  const out = new Map<string, FileContent>();
+  await Promise.all(
+    refs.map(async (ref, i) => {
+      const target = i >= MAX_LOAD_FILES ? { error: `a program loads at most ${MAX_LOAD_FILES} files` } : resolveLoadPath(doc, ref.path);
+      out.set(ref.path, target instanceof vscode.Uri ? await readFileContent(target) : target);
+    }),
+  );
+  return out;
+}
+
 export class LoadedFiles implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
 
   /** `onDidChange(docUri)`: a file that document loads was read or changed; compile it again. */
   constructor(private readonly onDidChange: (docUri: string) => void) {}
-
-  /**
-   * Where a path written in `doc` points, or why it may not be loaded.
-   */
-  resolve(doc: vscode.Uri, path: string): vscode.Uri | { error: string } {
-    if (doc.scheme === 'untitled') return { error: 'save this file first: load() reads paths relative to it' };
-    if (/^([a-zA-Z]:)?[\\/]/.test(path) || path.includes('\\')) {
-      return { error: 'write the path relative to this file with forward slashes, e.g. load("data/x.npy")' };
-    }
-    const target = vscode.Uri.joinPath(parentOf(doc), path);
-    const folder = vscode.workspace.getWorkspaceFolder(doc);
-    const root = folder?.uri ?? parentOf(doc);
-    if (!isInside(target, root)) {
-      return { error: folder ? `the file is outside the workspace folder '${folder.name}'` : "the file is outside this file's folder (open a folder to load from elsewhere in it)" };
-    }
-    return target;
-  }
 
   /**
    * The contents of every file `doc` loads, when all are read; otherwise undefined, and the missing
@@ -75,7 +97,7 @@ export class LoadedFiles implements vscode.Disposable {
         out.set(ref.path, { error: `a program loads at most ${MAX_LOAD_FILES} files` });
         return;
       }
-      const target = this.resolve(doc, ref.path);
+      const target = resolveLoadPath(doc, ref.path);
       if (!(target instanceof vscode.Uri)) {
         out.set(ref.path, target);
         return;
@@ -144,16 +166,7 @@ export class LoadedFiles implements vscode.Disposable {
     };
     const token = (this.readToken.get(key) ?? 0) + 1;
     this.readToken.set(key, token);
-    void (async () => {
-      try {
-        const stat = await vscode.workspace.fs.stat(target);
-        if (stat.type & vscode.FileType.Directory) return done({ error: 'it is a folder, not a file' });
-        if (stat.size > MAX_LOAD_FILE_BYTES) return done({ error: `the file is too large (${stat.size.toLocaleString('en-US')} bytes; the limit is ${MAX_LOAD_FILE_BYTES.toLocaleString('en-US')})` });
-        done({ bytes: await vscode.workspace.fs.readFile(target) });
-      } catch (e) {
-        done({ error: describeError(e) });
-      }
-    })();
+    void readFileContent(target).then(done);
   }
 
   private readonly readToken = new Map<string, number>();

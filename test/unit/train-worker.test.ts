@@ -93,36 +93,36 @@ test('the trained net opens as a .backprop program that compiles and whose gradi
   const done = messages.find((m) => m.type === 'trainDone');
   assert.ok(done && done.type === 'trainDone');
   const { net } = done;
-  const src = trainedNetSource({ ...net, batch: 3, header: ['test'] });
-  assert.equal(src.digits, null, 'full precision for a small net');
-  const compiled = compile(src.text);
+  const src = trainedNetSource({ ...net, batch: 3, header: ['test'], npzName: 'net.npz' });
+  const compiled = compile(src.text, { files: new Map([['net.npz', { bytes: src.npz }]]) });
   assert.deepEqual(compiled.diagnostics.filter((d) => d.severity === 'error'), []);
   assert.ok(compiled.graph);
   const labels = compiled.graph.nodes.map((n) => n.label);
   for (const l of ['x', 't', 'W1', 'b1', 'W2', 'b2', 'a1', 'z1', 'a2', 'loss']) assert.ok(labels.includes(l), l);
   const w1 = compiled.graph.nodes.find((n) => n.label === 'W1');
   assert.deepEqual(w1?.value?.data, net.params.W1, 'the exact trained weights');
-  // One sample of each class.
+  assert.deepEqual(w1?.origin, { file: 'net.npz', key: 'W1', dtype: 'float64' });
+  // One sample of each class, as class indices.
   assert.deepEqual(src.chosen.map((i) => net.samples.labels[i]), [0, 1, 2]);
+  assert.deepEqual(compiled.graph.nodes.find((n) => n.label === 't')?.value?.toNested(), [0, 1, 2]);
 });
 
-test('a 784-input net is written within the file limit: zero pixels pruned, rounding stated', () => {
+test('a 784-input net is the full net: every pixel and weight at full precision, the first test samples', () => {
   const inputSize = 784;
   const hidden = 50;
   const W1 = Float64Array.from({ length: inputSize * hidden }, (_, i) => Math.sin(i) * 0.05);
   const params = { W1, b1: new Float64Array(hidden).fill(0.01), W2: Float64Array.from({ length: hidden * 10 }, (_, i) => Math.cos(i) * 0.1), b2: new Float64Array(10) };
-  // Candidates: images with 300 non-zero pixels, and three sparse ones (60 pixels).
   const raw = Array.from({ length: 20 }, (_, r) => Array.from({ length: inputSize }, (_, j) => ((r < 3 ? j % 13 === 0 : j % 3 === 0) ? (j * 7 + r) % 255 : 0)));
-  raw.reverse();
-  const src = trainedNetSource({ params, inputSize, hidden, outputSize: 10, samples: { raw, labels: raw.map((_, i) => i % 10), divisor: 255 }, batch: 3, header: ['test'] });
-  assert.deepEqual(src.chosen, [17, 18, 19], 'the sparsest samples');
-  assert.ok(src.keptFeatures < inputSize);
-  assert.ok(src.text.length < 200_000);
-  assert.match(src.text, /non-zero in this batch are kept/);
-  const compiled = compile(src.text);
+  const src = trainedNetSource({ params, inputSize, hidden, outputSize: 10, samples: { raw, labels: raw.map((_, i) => i % 10), divisor: 255 }, batch: 3, header: ['test'], npzName: 'net.npz' });
+  assert.deepEqual(src.chosen, [0, 1, 2], 'the first test samples');
+  assert.ok(src.text.length < 2_000, 'the program is short: the numbers are in the archive');
+  const compiled = compile(src.text, { files: new Map([['net.npz', { bytes: src.npz }]]) });
   assert.deepEqual(compiled.diagnostics.filter((d) => d.severity === 'error'), []);
-  const x = compiled.graph?.nodes.find((n) => n.label === 'x');
-  assert.deepEqual(x?.shape, [3, src.keptFeatures]);
+  const node = (l: string) => compiled.graph?.nodes.find((n) => n.label === l);
+  assert.deepEqual(node('x')?.shape, [3, 784]);
+  assert.deepEqual(node('W1')?.shape, [784, 50]);
+  assert.deepEqual(node('W1')?.value?.data, W1);
+  assert.equal(node('x')?.value?.data[inputSize + 13 * 7], raw[1][13 * 7] / 255);
 });
 
 const WORKER = 'dist/worker.js';

@@ -4,9 +4,9 @@
  * decompressed, after its claimed size passed the limit, into a buffer of exactly that size (so
  * a zip bomb cannot grow it).
  */
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import type { Tensor } from '../tensor';
-import { NpyError, readNpy } from './npy';
+import { NpyError, readNpy, writeNpy } from './npy';
 
 /** Bytes of header a `.npy` inside an archive may add to its data. */
 const HEADER_ALLOWANCE = 1 << 16;
@@ -56,4 +56,11 @@ export function readNpz(bytes: Uint8Array, key: string, maxElements: number): { 
     if (e instanceof NpyError) throw new NpyError(`array '${key}': ${e.message}`);
     throw e;
   }
+}
+
+/** Writes arrays as an `.npz` (what `np.savez_compressed` writes: one deflated `KEY.npy` each); `np.load` reads it. */
+export function writeNpz(arrays: Readonly<Record<string, Tensor>>): Uint8Array {
+  const entries: Record<string, Uint8Array> = {};
+  for (const [key, t] of Object.entries(arrays)) entries[`${key}.npy`] = writeNpy(t);
+  return zipSync(entries, { level: 6 });
 }

@@ -3,7 +3,7 @@
  * load data, train with progress batched into few messages, run the gradient check.
  * Pure apart from the injected `post`, `gunzip` and timers; unit-tested in-process.
  */
-import { compile } from '../../language';
+import { compile, type FileContent } from '../../language';
 import { gradientCheck, NUMERICAL_H } from '../../engine/numgrad';
 import { isGzip } from '../../engine/train/idx';
 import { mnistFromBytes, spiralData, type MnistBytes, type MnistFileKey, type TrainTestData, type Dataset } from '../../engine/train/dataset';
@@ -44,7 +44,7 @@ export class WorkerCore {
           await this.train(msg.id, msg.options, msg.data);
           return;
         case 'gradcheck':
-          this.gradcheck(msg.id, msg.source, msg.fileName);
+          this.gradcheck(msg.id, msg.source, msg.fileName, msg.files ?? []);
           return;
       }
     } catch (e) {
@@ -121,8 +121,10 @@ export class WorkerCore {
     });
   }
 
-  private gradcheck(id: number, source: string, fileName: string): void {
-    const compiled = compile(source);
+  private gradcheck(id: number, source: string, fileName: string, loaded: readonly { path: string; bytes?: Uint8Array; error?: string }[]): void {
+    const files = new Map<string, FileContent>();
+    for (const f of loaded) files.set(f.path, f.bytes instanceof Uint8Array ? { bytes: f.bytes } : { error: typeof f.error === 'string' ? f.error : 'not read' });
+    const compiled = compile(source, { files });
     const err = compiled.diagnostics.find((d) => d.severity === 'error');
     if (!compiled.graph || err) {
       const where = err ? `${fileName}:${err.range.start.line}:${err.range.start.column}: ` : `${fileName}: `;

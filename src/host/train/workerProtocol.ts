@@ -16,7 +16,8 @@ export type DataSource =
 export type HostToWorker =
   | { type: 'train'; id: number; options: Partial<TrainOptions>; data: DataSource }
   | { type: 'cancel'; id: number }
-  | { type: 'gradcheck'; id: number; source: string; fileName: string };
+  /** `files`: the numpy files the source loads (`load("…")`), read by the host: bytes or why not. */
+  | { type: 'gradcheck'; id: number; source: string; fileName: string; files?: { path: string; bytes?: Uint8Array; error?: string }[] };
 
 /** A trained net, enough to rebuild a graph of it for a small batch. */
 export interface TrainedNet {

@@ -114,15 +114,17 @@ describe('training and gradient check', function () {
     await within('Open Trained Net as Graph', run('backprop.openTrainedNet'));
     const editor = await waitFor('the generated document', () => {
       const e = vscode.window.activeTextEditor;
-      return e && e.document.isUntitled && e.document.languageId === 'backprop' ? e : undefined;
+      return e && e.document.uri.path.endsWith('/trained-net.backprop') ? e : undefined;
     });
+    assert.match(editor.document.getText(), /W1 = load\("trained-net\.npz", "W1"\)/);
     assert.match(editor.document.getText(), /loss = softmax_with_loss\(a2, t\)/);
+    // The program loads its numbers from the .npz beside it (read with workspace.fs).
     const session = await waitFor('a stepper session of the trained net', () => {
       const s = api.session();
-      return s && s.uri === editor.document.uri.toString() ? s : undefined;
-    });
+      return s && s.uri === editor.document.uri.toString() && s.nodeCount === 10 ? s : undefined;
+    }, 30_000);
     assert.equal(session.nodeCount, 10);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
 
@@ -201,14 +203,25 @@ describe('training on MNIST-format idx files', function () {
     await within('Open Trained Net as Graph', run('backprop.openTrainedNet'));
     const editor = await waitFor('the generated document', () => {
       const e = vscode.window.activeTextEditor;
-      return e && e.document.isUntitled && /trained on Fashion-MNIST/.test(e.document.getText()) ? e : undefined;
+      return e && /trained on Fashion-MNIST/.test(e.document.getText()) ? e : undefined;
     });
-    assert.match(editor.document.getText(), /inputs that are non-zero in this batch are kept/);
+    assert.match(editor.document.getText(), /x \(3×784, pixels \/ 255\)/);
     const session = await waitFor('a stepper session of the trained net', () => {
       const sn = api.session();
       return sn && sn.uri === editor.document.uri.toString() && sn.nodeCount === 10 ? sn : undefined;
     }, 30_000);
     assert.equal(session.totalSteps, 8);
+    // The full net, not a trimmed copy: every pixel and every weight of W1.
+    const w1 = session.values.W1 as number[][];
+    assert.equal(w1.length, 784);
+    assert.equal(w1[0].length, 50);
+    assert.equal((session.values.x as number[][])[0].length, 784);
+    await within('Run Backward Pass on the full net', run('backprop.runBackward'));
+    const done = await waitFor('the backward pass', () => {
+      const sn = api.session();
+      return sn && sn.cursor === sn.totalSteps ? sn : undefined;
+    });
+    assert.equal((done.grads.W1 as number[][]).length, 784);
   });
 
   it('a folder without the idx files is a clear error, not a crash', async () => {
