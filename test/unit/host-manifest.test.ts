@@ -171,6 +171,15 @@ describe('host grammar and language configuration', () => {
     assert.equal(new RegExp(fn, 'u').exec('y = softmax_with_loss(x, t)')?.[1], 'softmax_with_loss');
   });
 
+  it('recognises augmented assignments, strings and load()', () => {
+    assert.deepEqual(['x *= 2', 'x += 1', 'x @= W', 'x **= 2', 'x -= y', 'x /= 2'].map((l) => rule('assignment').exec(l)?.[2]), ['*=', '+=', '@=', '**=', '-=', '/=']);
+    const str = grammar.repository.string.patterns?.map((p) => new RegExp(p.match ?? '', 'u')) ?? [];
+    assert.equal(str[0].exec('W1 = load("w.npz", "W1")')?.[0], '"w.npz"');
+    assert.equal(str[1].exec("x = load('x.npy')")?.[0], "'x.npy'");
+    const ctor = grammar.repository['function-call'].patterns?.[1].match ?? '';
+    assert.equal(new RegExp(ctor, 'u').exec('x = load("x.npy")')?.[1], 'load');
+  });
+
   it('comments with # and pairs brackets', () => {
     const conf = json('language-configuration.json') as { comments: { lineComment: string }; brackets: string[][]; wordPattern: { pattern: string; flags: string } };
     assert.deepEqual('사과_가격 = 2.5'.match(new RegExp(conf.wordPattern.pattern, 'g' + conf.wordPattern.flags)), ['사과_가격', '2.5']);
