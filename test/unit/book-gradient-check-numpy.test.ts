@@ -80,7 +80,7 @@ describe("the book's gradient_check.py against numpy", { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'backprop-gradcheck-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('784-50-10, batch 3: backprop vs numpy\'s numerical gradient, mean |diff| within 10× the book's per parameter', () => {
+  it("784-50-10, batch 3: backprop vs numpy's numerical gradient, mean |diff| within 10× the book's per parameter", () => {
     const r = spawnSync('python3', ['-c', PYTHON], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     const net = new Uint8Array(readFileSync(join(dir, 'net.npz')));
