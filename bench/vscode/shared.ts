@@ -8,7 +8,12 @@ export const BENCH_FILES = {
   big: 'ladder-2000.backprop',
   /** The book's fig. 5-17, copied from examples/. */
   small: 'buy-apple-orange.backprop',
+  /** The full 784-50-10 net as "Open Trained Net as Graph" writes it (bench/mnistFixture.ts), loading MNIST_NPZ. */
+  mnist: 'mnist-net.backprop',
 } as const;
+
+/** The archive the MNIST net loads, beside it. */
+export const MNIST_NPZ = 'mnist-net.npz';
 
 export interface ProbeMemory {
   /** Whether a full GC could be forced before each reading (heap figures are noisy without). */
