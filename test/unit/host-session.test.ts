@@ -9,6 +9,8 @@ import { createEngine } from '../../src/host/engineBinding';
 import type { EnginePort } from '../../src/host/ports';
 import { GraphSession, layoutKeyOf, type StepDeltas } from '../../src/host/session';
 import type { TensorData } from '../../src/shared/protocol';
+import { writeNpy } from '../../src/engine/io/npy';
+import { Tensor } from '../../src/engine/tensor';
 
 const example = (name: string): string => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
 const close = (a: unknown, b: number, tol = 1e-9): void => {
@@ -288,5 +290,40 @@ describe('host session: composite layers', () => {
     assert.equal(layoutKeyOf(a, false), layoutKeyOf(b, false));
     assert.notEqual(layoutKeyOf(a, false), layoutKeyOf(c, false));
     assert.notEqual(layoutKeyOf(a, false), layoutKeyOf(a, true));
+  });
+});
+
+describe('session: loaded files and versions', () => {
+  const npy = (values: number[]): Uint8Array => writeNpy(Tensor.from(values));
+  const src = 'x = load("x.npy")\nx = x * 2\nx *= 3\ny = sum(x)\n';
+
+  it('new file contents recompile the same source and keep the step; the same contents do nothing', () => {
+    const s = new GraphSession('file:///tmp/n.backprop', 'n.backprop', createEngine());
+    const files = new Map([['x.npy', { bytes: npy([1, 2, 3]) }]]);
+    assert.equal(s.update(src, false, files).graphChanged, true);
+    s.goTo(s.totalSteps);
+    close(s.value(s.graph?.output ?? -1)?.item(), 36);
+    assert.equal(s.update(src, false, files).graphChanged, false, 'same source, same files map');
+    const changed = s.update(src, false, new Map([['x.npy', { bytes: npy([10, 20, 30]) }]]));
+    assert.equal(changed.graphChanged, true);
+    assert.equal(changed.layoutChanged, false);
+    assert.equal(s.cursor, s.totalSteps, 'the step is kept');
+    close(s.value(s.graph?.output ?? -1)?.item(), 360);
+    assert.deepEqual(s.graphInfo()?.nodes[0].origin, { file: 'x.npy' });
+  });
+
+  it('identifierAt gives the version meant at a position; definitionOf where it is made', () => {
+    const s = new GraphSession('file:///tmp/n.backprop', 'n.backprop', createEngine());
+    s.update(src, false, new Map([['x.npy', { bytes: npy([1, 2, 3]) }]]));
+    assert.equal(s.identifierAt(2, 5)?.node.label, 'x', 'the x read on line 2');
+    assert.equal(s.identifierAt(2, 1)?.node.label, 'x′', 'the x made on line 2');
+    assert.equal(s.identifierAt(3, 2)?.node.label, 'x″');
+    assert.equal(s.identifierAt(4, 9)?.node.label, 'x″', 'just after the name');
+    assert.equal(s.identifierAt(4, 5), undefined, 'a function name is no version');
+    assert.equal(s.definitionOf('x″')?.range.start.line, 3);
+    // An edit with an error: the session is stale and answers nothing position-based.
+    s.update('x = load("x.npy")\nx = x *\n', false, new Map([['x.npy', { bytes: npy([1]) }]]));
+    assert.equal(s.stale, true);
+    assert.equal(s.identifierAt(2, 1), undefined);
   });
 });

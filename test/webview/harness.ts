@@ -115,6 +115,8 @@ export interface OpenOptions {
   height?: number;
   /** Source text instead of an example file. */
   source?: string;
+  /** Files the source loads (`load("x.npy")`), by the path as written. */
+  files?: Record<string, Uint8Array>;
 }
 
 /**
@@ -149,7 +151,7 @@ export async function openPanel(browser: Browser, opts: OpenOptions = {}): Promi
 
   const example = opts.example ?? 'buy-apple-orange.backprop';
   const host = new FakeHost(page, `file:///work/examples/${example}`, example, locale);
-  host.load(opts.source ?? readFileSync(join(ROOT, 'examples', example), 'utf8'));
+  host.load(opts.source ?? readFileSync(join(ROOT, 'examples', example), 'utf8'), opts.files);
   await page.exposeFunction('__toHost', (m: WebviewToHost) => host.receive(m));
   await page.goto(`${ORIGIN}/index.html`);
   await page.waitForFunction(() => document.querySelector('[data-node]') !== null, undefined, { timeout: 60000 });
@@ -179,8 +181,8 @@ export class FakeHost {
     this.session = new GraphSession(uri, fileName, createEngine());
   }
 
-  load(source: string): void {
-    const r = this.session.update(source);
+  load(source: string, files?: Record<string, Uint8Array>): void {
+    const r = this.session.update(source, false, files && new Map(Object.entries(files).map(([path, bytes]) => [path, { bytes }])));
     const err = r.diagnostics.find((d) => d.severity === 'error');
     if (err) throw new Error(`example does not compile: ${err.message} at ${err.range.start.line}:${err.range.start.column}`);
   }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { WebviewToHost } from '../../src/shared/protocol';
+import { writeNpz } from '../../src/engine/io/npz';
+import { Tensor } from '../../src/engine/tensor';
 import { ARTIFACTS, type OpenOptions, type PanelPage, ensureBuilt, launch, openPanel } from './harness';
 
 let browser: Browser;
@@ -447,6 +449,26 @@ describe('panel on layers and matrices', () => {
       await p.host.goTo(p.host.session.totalSteps - 1);
       await waitCursor(page, p.host.session.totalSteps - 1);
       assert.equal(await page.locator('#detail .value table.tensor tr').count(), 12);
+      await noProblems(p);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a loaded 784×50 weight: its origin in the detail pane; "show all" draws at most 3,000 cells', async () => {
+    const W = new Tensor([784, 50], Float64Array.from({ length: 784 * 50 }, (_, i) => Math.sin(i)));
+    const source = 'W = load("w.npz", "W1")\ny = sum(relu(W))\n';
+    const p = await open({ source, example: 'loaded.backprop', files: { 'w.npz': writeNpz({ W1: W }) } });
+    const { page } = p;
+    try {
+      await page.locator('[data-node="W"]').click();
+      assert.equal(await page.locator('#detail .detail-meta .origin').textContent(), 'loaded from w.npz › W1');
+      const table = page.locator('#detail .value table.tensor');
+      assert.equal(await table.locator('tr').count(), 7, 'summarised: 6 rows and a ⋮ row');
+      await page.locator('#detail .value').getByRole('button', { name: 'Show all values' }).click();
+      assert.equal(await page.locator('#detail .value table.tensor tr').count(), 61, '60 rows of 50 and a ⋮ row');
+      assert.equal(await page.locator('#detail .value table.tensor tr').first().locator('td').count(), 50);
+      assert.equal(await page.locator('#detail .value .rows-shown').textContent(), 'showing 60 of 784 rows');
       await noProblems(p);
     } finally {
       await p.close();
