@@ -79,6 +79,10 @@ export async function readLoadedFiles(doc: vscode.Uri, refs: readonly FileRefere
 
 export class LoadedFiles implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  /** Per document, the contents map it was last given (returned again while nothing changed). */
+  private readonly lastContents = new Map<string, Map<string, FileContent>>();
+  /** Per file, the number of its latest read: an older read finishing late is ignored. */
+  private readonly readToken = new Map<string, number>();
 
   /** `onDidChange(docUri)`: a file that document loads was read or changed; compile it again. */
   constructor(private readonly onDidChange: (docUri: string) => void) {}
@@ -119,8 +123,6 @@ export class LoadedFiles implements vscode.Disposable {
     this.lastContents.set(key, out);
     return out;
   }
-
-  private readonly lastContents = new Map<string, Map<string, FileContent>>();
 
   /** Forgets a closed document. */
   release(doc: vscode.Uri): void {
@@ -168,8 +170,6 @@ export class LoadedFiles implements vscode.Disposable {
     this.readToken.set(key, token);
     void readFileContent(target).then(done);
   }
-
-  private readonly readToken = new Map<string, number>();
 
   private drop(uri: string): void {
     this.entries.get(uri)?.watcher.dispose();

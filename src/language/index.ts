@@ -75,13 +75,14 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
 
 /**
  * The files a program loads (`load("…")`), in source order, each path once (its first use). Cheap
- * (lexes and parses only); a file too long to compile loads nothing.
+ * (lexes and parses only); a file too long to compile loads nothing. Only names ending in .npy or
+ * .npz count (the compiler reports any other, and a half-typed name is not worth reading).
  */
 export function fileReferences(source: string): FileReference[] {
   if (typeof source !== 'string' || source.length > MAX_SOURCE_LENGTH) return [];
   try {
     const first = new Map<string, FileReference>();
-    for (const r of referencesOf(parse(lex(source).tokens).program)) if (!first.has(r.path)) first.set(r.path, r);
+    for (const r of referencesOf(parse(lex(source).tokens).program)) if (/\.np[yz]$/i.test(r.path) && !first.has(r.path)) first.set(r.path, r);
     return [...first.values()];
   } catch {
     return [];
