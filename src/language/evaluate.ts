@@ -80,6 +80,7 @@ export function evaluateExpression(text: string, resolve: NameResolver): Evaluat
 function rewriteGrad(e: Expr): { expr: Expr } | { error: EvaluationError } {
   switch (e.kind) {
     case 'number':
+    case 'string':
     case 'name':
       return { expr: e };
     case 'unary': {
