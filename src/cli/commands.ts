@@ -9,7 +9,8 @@ import { type NestedArray, Tensor } from '../engine/tensor';
 import { outputKeys } from '../language/index';
 import { formatScalar, formatTensor } from './format';
 import { CliError, type CliIo } from './io';
-import { errorLine, type LoadedProgram } from './source';
+import { errorLine } from './lines';
+import type { LoadedProgram } from './source';
 
 export interface CommandOptions {
   json: boolean;

@@ -1,9 +1,10 @@
 /** Reading and compiling the program a CLI command works on, with errors in compiler format. */
 import { dirname, resolve } from 'node:path';
-import type { Graph, SourceRange } from '../engine/graph';
+import type { Graph } from '../engine/graph';
 import { compile, fileReferences, type CompileResult, type FileContent } from '../language/index';
 import { MAX_LOAD_FILE_BYTES, MAX_LOAD_FILES, MAX_SOURCE_LENGTH } from '../language/limits';
 import { CliError, type CliIo, MAX_ERROR_LINES } from './io';
+import { errorLine, warningLine } from './lines';
 
 export interface LoadedProgram {
   /** The file name exactly as given on the command line. */
@@ -13,15 +14,6 @@ export interface LoadedProgram {
   graph: Graph;
 }
 
-/** `FILE:LINE:COLUMN: error: MESSAGE`, the format compilers use and editors link. */
-export function errorLine(file: string, range: SourceRange | undefined, message: string): string {
-  const where = range ? `${file}:${range.start.line}:${range.start.column}` : file;
-  return `${where}: error: ${message}`;
-}
-
-export function warningLine(file: string, range: SourceRange, message: string): string {
-  return `${file}:${range.start.line}:${range.start.column}: warning: ${message}`;
-}
 
 function readReason(e: unknown, tooBig: string): string {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';

@@ -7,7 +7,7 @@
 import type { Graph } from '../engine/graph';
 import { Stepper } from '../engine/stepper';
 import type { Tensor } from '../engine/tensor';
-import { errorLine } from '../cli/source';
+import { errorLine } from '../cli/lines';
 import { compile } from '../language/index';
 
 /** The part of the stepper the debugger reads (src/engine/stepper.ts's Stepper has all of it). */
