@@ -32,7 +32,9 @@ export type OpKind =
   | 'sum'
   | 'mean'
   | 'affine'
-  | 'softmax_with_loss';
+  | 'softmax_with_loss'
+  /** A layer the engine does not know (a student's own class): its numbers come from a recording. */
+  | 'custom';
 
 export interface GraphNode {
   /** Index in `Graph.nodes`; nodes are in topological order (every input id is smaller). */
@@ -52,6 +54,8 @@ export interface GraphNode {
   readonly constant?: boolean;
   /** `pow` only: the constant exponent. */
   readonly exponent?: number;
+  /** `custom` only: the student's class name, drawn as the node's symbol. */
+  readonly className?: string;
   /** Where the node comes from in the source text. */
   readonly range: SourceRange;
   /** Set on primitive nodes produced by expanding a composite: the id of the composite node in the fused graph. */

@@ -570,6 +570,14 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
     },
     formula: 'y = softmax(x), L = −Σ t·log(y + 1e-7) / N;  ∂L/∂x = (y − t)/N',
   },
+  custom: {
+    symbol: 'custom',
+    rule: {
+      en: "your own layer: the engine has no rule for it, so its gradient is checked numerically (central differences of a copy's forward against the same dout)",
+      ko: '직접 만든 계층: 엔진에 규칙이 없으므로 수치 미분(복사본의 forward에 대한 중심 차분)으로 같은 dout에 대한 기울기를 확인한다',
+    },
+    formula: 'y = forward(x…);  ∂L/∂x ≈ (f(x + h) − f(x − h)) / 2h · ∂L/∂y',
+  },
 };
 
 export function opInfo(op: OpKind): OpInfo {
@@ -614,6 +622,8 @@ export function createLayer(node: Pick<GraphNode, 'op' | 'exponent'>): Layer {
       return new Affine();
     case 'softmax_with_loss':
       return new SoftmaxWithLoss();
+    case 'custom':
+      throw new Error('a custom layer has no engine rule: only a recording (a traced script) can replay it');
     case 'leaf':
       throw new Error('a leaf has no layer: its value is given');
   }

@@ -12,8 +12,11 @@ import { shapeToString, type Shape } from './tensor';
 
 export type { Shape };
 
-/** Operations that take inputs (everything except `leaf`). */
-export type OpWithInputs = Exclude<OpKind, 'leaf'>;
+/**
+ * Operations the engine computes from their inputs: everything except `leaf` (a given value) and
+ * `custom` (a student's own layer, known only from a recording).
+ */
+export type OpWithInputs = Exclude<OpKind, 'leaf' | 'custom'>;
 
 /** Number of inputs each operation takes. */
 export const OP_ARITY: Record<OpWithInputs, number> = {
@@ -80,7 +83,7 @@ const OP_DISPLAY: Record<OpWithInputs, string> = {
 };
 
 export function isOpWithInputs(op: OpKind): op is OpWithInputs {
-  return op !== 'leaf';
+  return op !== 'leaf' && op !== 'custom';
 }
 
 /**
@@ -149,6 +152,7 @@ function softmaxWithLossShape(x: Shape, t: Shape): Shape | string {
  * Never throws.
  */
 export function inferShape(op: OpKind, inputs: readonly Shape[], attrs?: ShapeAttrs): ShapeResult {
+  if (op === 'custom') return { error: "a custom layer's output shape is the shape of what its forward returned" };
   if (!isOpWithInputs(op)) return { error: 'a leaf has no inputs; its shape is the shape of its value' };
   const arity = OP_ARITY[op];
   if (arity === undefined) return { error: `unknown operation '${String(op)}'` };

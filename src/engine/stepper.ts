@@ -69,8 +69,17 @@ export interface StepDelta {
 }
 
 export interface StepperOptions {
-  /** Makes the layer of an op node; tests wrap it to count calls. */
+  /**
+   * Makes the layer of an op node; tests wrap it to count calls, and a traced script replays its
+   * recorded numbers through it (src/trace/replay.ts).
+   */
   createLayer?: (node: GraphNode) => Layer;
+  /**
+   * The op node ids in the order their backward steps run (default: reverse topological order,
+   * the reverse of the forward steps). Every node's consumers must come before it, so each node
+   * has its full incoming gradient when its step runs; a traced script gives the order it ran.
+   */
+  backwardOrder?: readonly number[];
 }
 
 /**
@@ -100,6 +109,8 @@ export class Stepper {
   readonly graph: Graph;
   /** Op node ids in forward order. */
   readonly forwardOrder: readonly number[];
+  /** Op node ids in backward order. */
+  readonly backwardOrder: readonly number[];
   readonly forwardSteps: number;
   readonly totalSteps: number;
 
@@ -111,10 +122,12 @@ export class Stepper {
   private readonly values: (Tensor | undefined)[];
   /** Full gradient sums of leaves with several consumers, kept once complete (one per leaf). */
   private readonly leafGrads = new Map<number, Tensor>();
-  /** Per node: consumers as (consumer id, argument index), in consumer-id order. */
+  /** Per node: consumers as (consumer id, argument index), in the order their backward steps run. */
   private readonly consumers: { consumer: number; index: number }[][];
   /** Forward step of each node (−1 for leaves). */
   private readonly fwdStep: Int32Array;
+  /** Backward step of each node (−1 for leaves). */
+  private readonly bwdStep: Int32Array;
   private readonly createLayer: (node: GraphNode) => Layer;
 
   constructor(graph: Graph, options: StepperOptions = {}) {
@@ -136,6 +149,23 @@ export class Stepper {
     this.forwardOrder = order;
     this.forwardSteps = order.length;
     this.totalSteps = 2 * order.length;
+    this.backwardOrder = options.backwardOrder ? [...options.backwardOrder] : [...order].reverse();
+    this.bwdStep = new Int32Array(n).fill(-1);
+    this.backwardOrder.forEach((id, k) => {
+      if (!Number.isInteger(id) || id < 0 || id >= n || graph.nodes[id].op === 'leaf' || this.bwdStep[id] >= 0) {
+        throw new Error(`backward order: ${id} is not an op node or comes twice`);
+      }
+      this.bwdStep[id] = this.forwardSteps + k;
+    });
+    if (this.backwardOrder.length !== order.length) throw new Error(`backward order has ${this.backwardOrder.length} nodes, the graph ${order.length} op nodes`);
+    for (const list of this.consumers) list.sort((a, b) => this.bwdStep[a.consumer] - this.bwdStep[b.consumer]);
+    for (const node of graph.nodes) {
+      for (const { consumer } of this.consumers[node.id]) {
+        if (node.op !== 'leaf' && this.bwdStep[consumer] > this.bwdStep[node.id]) {
+          throw new Error(`backward order: ${graph.nodes[consumer].label} uses ${node.label}, so its backward step must come first`);
+        }
+      }
+    }
   }
 
   get cursor(): number {
@@ -156,15 +186,13 @@ export class Stepper {
   /** The node run by step `i`. */
   nodeOfStep(i: number): number {
     this.checkStep(i);
-    return i < this.forwardSteps ? this.forwardOrder[i] : this.forwardOrder[this.totalSteps - 1 - i];
+    return i < this.forwardSteps ? this.forwardOrder[i] : this.backwardOrder[i - this.forwardSteps];
   }
 
   /** The step that runs `nodeId` in the given phase, or −1 for a leaf. */
   stepOfNode(nodeId: number, phase: StepPhase): number {
     this.checkNode(nodeId);
-    const f = this.fwdStep[nodeId];
-    if (f < 0) return -1;
-    return phase === 'forward' ? f : this.totalSteps - 1 - f;
+    return phase === 'forward' ? this.fwdStep[nodeId] : this.bwdStep[nodeId];
   }
 
   /** The node run by the step just before the cursor, or null at the start. */
@@ -326,12 +354,9 @@ export class Stepper {
   private contributions(nodeId: number, cursor: number): Contribution[] {
     const out: Contribution[] = [];
     if (cursor <= this.forwardSteps) return out;
-    // Consumers have larger ids, so their backward steps come earlier: walking them from the
-    // largest id gives step order.
-    const cons = this.consumers[nodeId];
-    for (let k = cons.length - 1; k >= 0; k--) {
-      const { consumer, index } = cons[k];
-      const s = this.stepOfNode(consumer, 'backward');
+    // Consumers are kept in the order their backward steps run.
+    for (const { consumer, index } of this.consumers[nodeId]) {
+      const s = this.bwdStep[consumer];
       if (s >= cursor) break;
       const r = this.records[s];
       if (r?.phase === 'backward') {
@@ -354,9 +379,9 @@ export class Stepper {
       const r = this.records[own];
       if (r.phase === 'backward') return r.dout ?? undefined;
     }
-    // A leaf's sum is complete once its first consumer (the last to run backward) has run: keep it.
+    // A leaf's sum is complete once its last consumer to run backward has run: keep it.
     const cons = this.consumers[nodeId];
-    const complete = own < 0 && cons.length > 1 && this.stepOfNode(cons[0].consumer, 'backward') < cursor;
+    const complete = own < 0 && cons.length > 1 && this.bwdStep[cons[cons.length - 1].consumer] < cursor;
     if (complete) {
       const cached = this.leafGrads.get(nodeId);
       if (cached) return cached;
