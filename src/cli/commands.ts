@@ -38,7 +38,7 @@ function namedNodes(graph: Graph): GraphNode[] {
 }
 
 /** Prints `name = value` lines with the names padded to one column, multi-line values aligned. */
-function table(rows: { name: string; value: Tensor }[]): string {
+export function table(rows: { name: string; value: Tensor }[]): string {
   const width = Math.max(0, ...rows.map((r) => r.name.length));
   return rows.map((r) => `  ${r.name.padEnd(width)} = ${formatTensor(r.value, ' '.repeat(width + 5))}`).join('\n');
 }

@@ -10,6 +10,7 @@ import { gradcheckCommand, runCommand, stepsCommand, type CommandOptions } from 
 import { CliError, type CliIo } from './io';
 import { loadProgram } from './source';
 import { trainCommand } from '../cliTrain';
+import { traceCommand } from './trace';
 
 export const USAGE = `backprop ${version} — step through backpropagation (Deep Learning from Scratch, chapter 5)
 
@@ -19,6 +20,9 @@ Usage:
   backprop steps FILE [--json] [--expand]      the step trace: forward one node at a time, then backward
   backprop gradcheck FILE [--json] [--expand]  numerical gradient vs backprop for every leaf
   backprop train [--data DIR|spiral] [--iters N] [--json]   train the two-layer net (see backprop train --help)
+  backprop trace SCRIPT.py [--json] [--python PATH] [--time-limit SECONDS]
+                                               run your Python (book-style layers or micrograd) under the
+                                               tracer: the graph it ran, its numbers, and every node checked
   backprop --help | --version
 
 Options:
@@ -85,7 +89,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const [command, ...rest] = argv;
     switch (command) {
       case undefined:
-        throw usageError('missing command: run, steps, gradcheck or train');
+        throw usageError('missing command: run, steps, gradcheck, train or trace');
       case '--help':
       case '-h':
       case 'help':
@@ -116,8 +120,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'train':
         await trainCommand(rest, io);
         return 0;
+      case 'trace':
+        if (rest.includes('--help') || rest.includes('-h')) {
+          io.stdout(USAGE);
+          return 0;
+        }
+        await traceCommand(io, rest);
+        return 0;
       default:
-        throw usageError(`unknown command '${command}'; the commands are run, steps, gradcheck and train`);
+        throw usageError(`unknown command '${command}'; the commands are run, steps, gradcheck, train and trace`);
     }
   } catch (e) {
     if (e instanceof CliError) {

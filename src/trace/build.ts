@@ -343,7 +343,11 @@ function buildFromLayers(doc: TraceDocument): TracedGraph {
       const gradName = `d${tr.inputNames[k]}`;
       let id: number | undefined;
       if (k < argCount) id = b.result[k];
-      else id = b.paramGrads.find(([n]) => n === gradName || n.toLowerCase() === gradName.toLowerCase())?.[1];
+      else {
+        // Keyed by the parameter's name (W → the value of dW); `dW` itself is accepted too.
+        const param = tr.inputNames[k];
+        id = b.paramGrads.find(([n]) => n === param || n === gradName)?.[1] ?? b.paramGrads.find(([n]) => n.toLowerCase() === param.toLowerCase())?.[1];
+      }
       const inputShape = drafts[d.inputs[k]].shape;
       if (id === undefined) {
         if (d.op === 'softmax_with_loss' && k === 1) continue; // the labels get no gradient

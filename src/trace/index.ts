@@ -6,3 +6,4 @@ export { parseTrace, traceFromJson, TraceFormatError, TRACE_LIMITS, TRACE_VERSIO
 export { buildTracedGraph, knownLayerOp, microgradOp, TraceBuildError, type NodeTrace, type RecordedCall, type TracedGraph } from './build';
 export { createTraceStepper, replayLayerFactory, referenceLayerFactory } from './replay';
 export { checkTrace, closeEnough, firstMismatchPerNode, formatNumber, scriptGrad, CHECK_RTOL, NUMERIC_RTOL, type LeafComparison, type Mismatch, type TraceCheck } from './check';
+export { summarizeTrace, valueKeys, type TraceSummary } from './report';

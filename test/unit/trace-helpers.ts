@@ -69,7 +69,8 @@ export class TraceWriter {
 
   backward(layer: number, dout: Arr | null, result: Arr[], line: number, paramGrads: Record<string, Arr> = {}, numeric?: { ok: boolean; maxRelError: number; grads: Record<string, Arr> }): void {
     const pg: Record<string, number> = {};
-    for (const [k, v] of Object.entries(paramGrads)) pg[k] = this.snapshot(v);
+    // Keyed by the parameter's name, as the tracer writes them (W → the value of dW).
+    for (const [k, v] of Object.entries(paramGrads)) pg[k.replace(/^d/, '')] = this.snapshot(v);
     const ev: Record<string, unknown> = {
       seq: this.seq++,
       kind: 'backward',
