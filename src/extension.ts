@@ -19,6 +19,7 @@ import type { RevealMode } from './host/commands';
 import { StatusBar } from './host/statusBar';
 import { PanelStateStore } from './host/stateStore';
 import { registerTrainingCommands } from './host/train/commands';
+import { TraceCommand } from './host/traceCommand';
 
 export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const controller = new SessionController(createEngine());
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     examplesView,
     panel,
     new EditorFeatures(controller),
+    new TraceCommand(context.extensionUri, controller, panel),
     new StatusBar(controller),
     controller.onDidStep(() => rememberPanel()),
     controller.onDidChangeGraph((s) => {

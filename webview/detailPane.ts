@@ -6,7 +6,7 @@
 import { locale, t } from './i18n';
 import type { PanelModel } from './model';
 import { renderTensor } from './tensorView';
-import { shapeText } from './tensorFormat';
+import { previewText, shapeText } from './tensorFormat';
 import { h } from './dom';
 
 
@@ -75,6 +75,23 @@ export class DetailPane {
     }
     header.append(meta);
     this.root.append(header);
+
+    if (node.mismatch) {
+      // A traced script whose numbers differ from the engine's rule here: say what, and show both.
+      const m = node.mismatch;
+      const box = h('section', 'detail-mismatch');
+      box.append(h('h3', undefined, t('mismatch')));
+      box.append(h('p', 'mismatch-text', m.message[locale()] || m.message.en));
+      const pair = h('div', 'mismatch-pair');
+      for (const [label, value] of [[t('yours'), m.yours], [t('reference'), m.reference]] as const) {
+        const col = h('div', 'mismatch-col');
+        col.append(h('span', 'muted', label));
+        col.append(h('code', undefined, value ? previewText(value) : '—'));
+        pair.append(col);
+      }
+      box.append(pair);
+      this.root.append(box);
+    }
 
     const ruleText = node.rule[locale()] || node.rule.en;
     if (ruleText || node.formula) {

@@ -214,6 +214,7 @@ export class GraphView {
     g.setAttribute('aria-selected', 'false');
     if (node.constant) g.classList.add('constant');
     if (node.id === this.model.graph?.output) g.classList.add('output');
+    if (node.mismatch) g.classList.add('mismatch');
     const title = svg('title', {}, g);
     if (box.shape === 'leaf') {
       const w = box.width;

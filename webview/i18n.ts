@@ -55,6 +55,9 @@ const en = {
   column: 'column',
   close: 'Close',
   keysHint: '←/→ step · Shift+→ step backward · Home reset · End run all · F fit',
+  mismatch: 'Differs from the rule',
+  yours: 'yours',
+  reference: 'reference',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -111,6 +114,9 @@ const ko: Record<MessageKey, string> = {
   column: '열',
   close: '닫기',
   keysHint: '←/→ 단계 이동 · Shift+→ 역전파 한 단계 · Home 처음으로 · End 끝까지 · F 화면 맞춤',
+  mismatch: '규칙과 다름',
+  yours: '내 코드',
+  reference: '기준값',
 };
 
 let current: Record<MessageKey, string> = en;

@@ -91,6 +91,23 @@ export class SessionController implements vscode.Disposable {
     return s;
   }
 
+  /** The session of a traced Python script (made on first use); its graph comes from `GraphSession.adopt`. */
+  traceSession(uri: vscode.Uri): GraphSession {
+    const key = uri.toString();
+    let s = this.sessions.get(key);
+    if (!s || s.kind !== 'trace') {
+      s = new GraphSession(key, shortName(uri), this.engine);
+      s.kind = 'trace';
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  /** After a traced session adopted a new graph: tells the panel, views and editor. */
+  traceUpdated(s: GraphSession): void {
+    this.afterCompile(s);
+  }
+
   /** Makes a session current (the panel, sidebar and status bar show it). */
   setCurrent(session: GraphSession | undefined): void {
     if (session === this.currentSession) return;
@@ -127,6 +144,8 @@ export class SessionController implements vscode.Disposable {
   }
 
   setExpanded(session: GraphSession, expanded: boolean): void {
+    // A trace replays the script's own layers: there are no recorded primitives to expand into.
+    if (session.kind === 'trace') return;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === session.uri);
     if (doc) {
       session.expanded = expanded;
@@ -187,11 +206,14 @@ export class SessionController implements vscode.Disposable {
   }
 
   private onActiveEditor(editor: vscode.TextEditor | undefined): void {
+    const traced = editor && this.sessions.get(editor.document.uri.toString());
+    if (traced?.kind === 'trace') return this.setCurrent(traced);
     if (!editor || !isBackpropDocument(editor.document)) return;
     this.setCurrent(this.ensureSession(editor.document));
   }
 
   private flush(doc: vscode.TextDocument, s: GraphSession, force = false): void {
+    if (s.kind === 'trace') return; // Python: re-traced on save, never compiled
     const pending = this.timers.get(doc.uri.toString());
     if (pending) {
       clearTimeout(pending);

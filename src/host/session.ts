@@ -10,7 +10,7 @@
 import type { Graph, GraphNode } from '../engine/graph';
 import type { Tensor } from '../engine/tensor';
 import type { SessionSnapshot } from '../api';
-import type { EdgeDelta, GraphInfo, NodeDelta, NodeInfo, StepState, TensorData } from '../shared/protocol';
+import type { EdgeDelta, GraphInfo, NodeDelta, NodeInfo, NodeMismatch, StepState, TensorData } from '../shared/protocol';
 import { toNested } from './format';
 import type { EnginePort, FileContent, SourceDiagnostic, SourceIdentifier, StepperPort } from './ports';
 
@@ -68,6 +68,13 @@ export class GraphSession {
   stale = false;
   /** An error thrown by the engine while stepping (the stepper stays where it was). */
   runtimeError: string | undefined;
+  /**
+   * 'backprop': compiled from the document's text. 'trace': a traced Python script's graph, given
+   * whole by `adopt` (its document's text is Python, never compiled).
+   */
+  kind: 'backprop' | 'trace' = 'backprop';
+  /** Traced scripts: the check's first mismatch per node. */
+  mismatches = new Map<number, NodeMismatch>();
   /** Per step: the node it runs. Built once per graph. */
   private stepNodes: number[] = [];
   /** Per node: the nodes that consume it. */
@@ -128,6 +135,17 @@ export class GraphSession {
       this.stale = this.graph !== undefined;
       return { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics };
     }
+    return this.adopt(graph, stepper, this.diagnostics, undefined, identifiers);
+  }
+
+  /**
+   * Shows a graph made elsewhere (a traced script), keeping the step position as a recompile
+   * does. `source` is the text the graph stands for (hints hide once the document differs);
+   * `identifiers` the names the language found in it (none for a traced script).
+   */
+  adopt(graph: Graph, stepper: StepperPort, diagnostics: SourceDiagnostic[], source?: string, identifiers: readonly SourceIdentifier[] = []): CompileResult {
+    if (source !== undefined) this.source = source;
+    this.diagnostics = diagnostics;
     this.stale = false;
     this.identifiers = identifiers;
     const key = layoutKeyOf(graph, this.expanded);
@@ -235,7 +253,7 @@ export class GraphSession {
         id: n.id,
         label: n.label,
         op: n.op,
-        symbol: d.symbol,
+        symbol: n.className ?? d.symbol,
         inputs: [...n.inputs],
         shape: [...n.shape],
         leaf,
@@ -248,6 +266,8 @@ export class GraphSession {
       };
       if (n.name !== undefined) info.name = n.name;
       if (n.origin !== undefined) info.origin = n.origin.key === undefined ? { file: n.origin.file } : { file: n.origin.file, key: n.origin.key };
+      const m = this.mismatches.get(n.id);
+      if (m) info.mismatch = m;
       return info;
     });
     return {

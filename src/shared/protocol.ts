@@ -41,6 +41,17 @@ export interface NodeInfo {
   line: number;
   /** Leaves loaded from a numpy file: the file as written in the source and the array's key in an .npz. */
   origin?: { file: string; key?: string };
+  /** A traced Python script only: the script's numbers here differ from the engine's rule. */
+  mismatch?: NodeMismatch;
+}
+
+/** What a traced node's check found (the first mismatch at that node). */
+export interface NodeMismatch {
+  message: LocalText;
+  /** What the script computed ("yours") and what the engine's rule gives ("reference"). */
+  yours: TensorData | null;
+  reference: TensorData | null;
+  rule: LocalText;
 }
 
 export type Phase = 'forward' | 'backward' | 'done';

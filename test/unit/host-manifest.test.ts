@@ -31,7 +31,7 @@ interface Pkg {
   activationEvents: string[];
   categories: string[];
   icon: string;
-  capabilities: { untrustedWorkspaces: { supported: boolean }; virtualWorkspaces: boolean };
+  capabilities: { untrustedWorkspaces: { supported: boolean | 'limited'; restrictedConfigurations?: string[] }; virtualWorkspaces: boolean };
   l10n: string;
 }
 
@@ -98,7 +98,9 @@ describe('host manifest', () => {
       ],
     );
     for (const e of ['onLanguage:backprop', 'onWebviewPanel:backprop.stepper']) assert.ok(pkg.activationEvents.includes(e), e);
-    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    // Everything but tracing Python (which runs the script) works in an untrusted workspace.
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['backprop.python.path']);
     assert.equal(pkg.capabilities.virtualWorkspaces, true);
     assert.equal(pkg.l10n, './l10n');
     for (const step of pkg.contributes.walkthroughs[0].steps) if (step.media.markdown) read(step.media.markdown);
