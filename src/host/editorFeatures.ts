@@ -11,6 +11,8 @@ import type { GraphSession } from './session';
 import type { GraphNode } from '../engine/graph';
 
 const SELECTOR: vscode.DocumentSelector = { language: LANGUAGE_ID };
+/** Inline values, hovers and the current line also work on a traced Python script. */
+const WITH_TRACES: vscode.DocumentSelector = [{ language: LANGUAGE_ID }, { language: 'python' }];
 
 /** The named nodes of a session by 0-based line: what each assignment line computes. */
 export function namedNodesByLine(session: GraphSession): Map<number, GraphNode> {
@@ -73,8 +75,8 @@ export class EditorFeatures
     this.disposables.push(
       this.hintsChanged,
       this.currentLine,
-      vscode.languages.registerInlayHintsProvider(SELECTOR, this),
-      vscode.languages.registerHoverProvider(SELECTOR, this),
+      vscode.languages.registerInlayHintsProvider(WITH_TRACES, this),
+      vscode.languages.registerHoverProvider(WITH_TRACES, this),
       vscode.languages.registerCodeLensProvider(SELECTOR, this),
       vscode.languages.registerDefinitionProvider(SELECTOR, this),
       vscode.languages.registerDocumentSymbolProvider(SELECTOR, this, { label: 'Backprop' }),
@@ -184,8 +186,8 @@ export class EditorFeatures
   private decorate(): void {
     const s = this.controller.current;
     for (const ed of vscode.window.visibleTextEditors) {
-      if (ed.document.languageId !== LANGUAGE_ID) continue;
       const mine = s && ed.document.uri.toString() === s.uri && !s.stale;
+      if (ed.document.languageId !== LANGUAGE_ID && !(mine && s.kind === 'trace')) continue;
       const current = mine ? s.currentNode() : null;
       const node = current === null || !s ? undefined : s.node(current);
       if (!node || node.range.start.line - 1 >= ed.document.lineCount) {

@@ -57,8 +57,11 @@ export interface NodeTrace {
   grads: (Tensor | null)[] | null;
   /** Per input, why its recorded gradient cannot be used (wrong shape, not returned), or null. */
   gradProblems: (string | null)[];
-  /** The tracer's numerical check (custom layers): per input, the numerical gradient. */
-  numeric: { ok: boolean; maxRelError: number; grads: (Tensor | null)[] } | null;
+  /**
+   * The tracer's numerical check (used for custom layers): ok (null = not checked, see reason), per
+   * input the numerical gradient (NaN where not sampled) and the largest error.
+   */
+  numeric: { ok: boolean | null; reason: string | null; maxRelError: number; tolerance: number; grads: (Tensor | null)[]; errors: (number | null)[] } | null;
 }
 
 export interface TracedGraph {
@@ -213,11 +216,18 @@ interface Pass {
   backwards: BackwardEvent[];
 }
 
-/** Splits events into passes: forward calls, then the backward calls that follow them. */
+/**
+ * Splits events into passes: forward calls, then the backward calls that follow them. A call that
+ * other recorded calls ran inside (a net whose forward calls its layers) is left out: its layers
+ * are the graph.
+ */
 function passesOf(doc: TraceDocument): Pass[] {
   const passes: Pass[] = [];
   let cur: Pass = { forwards: [], backwards: [] };
+  const outer = new Set<number>();
+  for (const e of doc.events) if (e.parent !== null) outer.add(e.parent);
   for (const e of doc.events) {
+    if (outer.has(e.seq)) continue;
     if (e.kind === 'forward') {
       if (cur.backwards.length > 0) {
         passes.push(cur);
@@ -271,6 +281,10 @@ function buildFromLayers(doc: TraceDocument): TracedGraph {
     const layer = doc.layers.get(f.layer);
     if (!layer) throw new TraceBuildError(`layer ${f.layer} is missing from the trace`, f);
     const lname = layerLabel(layer);
+    if (f.result.length === 0 || f.result[0] < 0) {
+      warnings.push(`${lname}.forward at line ${f.line} returned no number or array; it is not shown`);
+      continue;
+    }
     const argOrder = layer.forwardParams.length > 0 ? layer.forwardParams.filter((p) => f.args.some(([k]) => k === p)) : f.args.map(([k]) => k);
     for (const [k] of f.args) if (!argOrder.includes(k)) argOrder.push(k);
     const argIds = argOrder.map((k) => f.args.find(([a]) => a === k)?.[1] as number);
@@ -342,7 +356,7 @@ function buildFromLayers(doc: TraceDocument): TracedGraph {
     for (let k = 0; k < tr.inputNames.length; k++) {
       const gradName = `d${tr.inputNames[k]}`;
       let id: number | undefined;
-      if (k < argCount) id = b.result[k];
+      if (k < argCount) id = b.result[k] !== undefined && b.result[k] >= 0 ? b.result[k] : undefined;
       else {
         // Keyed by the parameter's name (W → the value of dW); `dW` itself is accepted too.
         const param = tr.inputNames[k];
@@ -370,11 +384,12 @@ function buildFromLayers(doc: TraceDocument): TracedGraph {
     tr.gradProblems = problems;
     if (b.numeric) {
       const ng = tr.inputNames.map((name) => {
-        const id = b.numeric?.grads.find(([n]) => n === name)?.[1];
+        const id = b.numeric?.grads.find(([n]) => n === name || n === `d${name}`)?.[1];
         const v = id === undefined ? undefined : value(id);
         return v?.data && v.shape.length <= 2 ? new Tensor(v.shape, v.data) : null;
       });
-      tr.numeric = { ok: b.numeric.ok, maxRelError: b.numeric.maxRelError, grads: ng };
+      const errors = tr.inputNames.map((name) => b.numeric?.errors.find(([n]) => n === name || n === `d${name}`)?.[1] ?? null);
+      tr.numeric = { ok: b.numeric.ok, reason: b.numeric.reason, maxRelError: b.numeric.maxRelError, tolerance: b.numeric.tolerance, grads: ng, errors };
     }
     backwardDrafts.push(at);
   }
@@ -514,7 +529,8 @@ function microgradEdgeGrads(graph: Graph, nodes: readonly (NodeTrace | undefined
  */
 export function buildTracedGraph(doc: TraceDocument): TracedGraph {
   const firstLayerSeq = doc.events.length > 0 ? doc.events[0].seq : Infinity;
-  const mg = doc.micrograd[0];
+  const mg = doc.micrograd.find((m) => m.nodes.length > 0);
+  if (!mg && doc.micrograd.length > 0 && doc.events.length === 0) throw new TraceBuildError('the micrograd graph was too large to record (over 100,000 values)');
   if (mg && (mg.seq < firstLayerSeq || !doc.events.some((e) => e.kind === 'backward'))) return buildFromMicrograd(doc, mg);
   if (doc.events.length === 0) throw new TraceBuildError('no forward/backward calls and no micrograd backward() were seen');
   return buildFromLayers(doc);

@@ -65,11 +65,13 @@ export interface CallSite {
 
 export interface ForwardEvent extends CallSite {
   seq: number;
+  /** The recorded call this one ran inside (a layer whose forward calls other layers), or null. */
+  parent: number | null;
   kind: 'forward';
   layer: number;
   /** Argument name → value id, in the order the tracer wrote them. */
   args: [string, number][];
-  /** A value id, or several when forward returned a tuple. */
+  /** A value id, or several when forward returned a tuple; [] when it returned None (or a non-number). */
   result: number[];
   /** Whether forward returned a tuple (then `result` lists its items). */
   tuple: boolean;
@@ -77,14 +79,21 @@ export interface ForwardEvent extends CallSite {
 }
 
 export interface NumericCheck {
-  ok: boolean;
+  /** null: not checked (see `reason`). */
+  ok: boolean | null;
+  reason: string | null;
   maxRelError: number;
+  /** The numerical gradient per input / parameter (elements not sampled are NaN). */
   grads: [string, number][];
+  /** The largest error per input / parameter. */
+  errors: [string, number][];
+  tolerance: number;
   sampled: number | null;
 }
 
 export interface BackwardEvent extends CallSite {
   seq: number;
+  parent: number | null;
   kind: 'backward';
   layer: number;
   /** The incoming gradient's value id, or null (backward called without one: the book's default 1). */
@@ -190,18 +199,27 @@ function bool(x: Json, path: string): boolean {
   return x;
 }
 
-/** An object of name → value id, kept in order. */
+/** An object of name → value id, kept in order; a null id (not a number or an array: None, a string) is left out. */
 function idMap(x: Json, path: string, max = 1_000): [string, number][] {
   if (x === null || x === undefined) return [];
   const o = obj(x, path);
   const keys = Object.keys(o);
   if (keys.length > max) fail(path, `has ${keys.length} entries, more than the limit of ${max}`);
-  return keys.map((k) => [str(k, `${path} key`), int(o[k], `${path}.${k}`)]);
+  return keys.filter((k) => o[k] !== null).map((k) => [str(k, `${path} key`), int(o[k], `${path}.${k}`)]);
 }
 
-/** A value id or a list of them. */
+/** An object of name → number (non-finite as the format's strings). */
+function numMap(x: Json, path: string): [string, number][] {
+  if (x === null || x === undefined) return [];
+  const o = obj(x, path);
+  const keys = Object.keys(o);
+  if (keys.length > 1_000) fail(path, `has ${keys.length} entries, more than the limit of 1000`);
+  return keys.map((k) => [k, num(o[k], `${path}.${k}`)]);
+}
+
+/** A value id or a list of them; a null item (a non-number) is -1. */
 function ids(x: Json, path: string): { ids: number[]; tuple: boolean } {
-  if (Array.isArray(x)) return { ids: arr(x, path, 1_000).map((v, i) => int(v, `${path}[${i}]`)), tuple: true };
+  if (Array.isArray(x)) return { ids: arr(x, path, 1_000).map((v, i) => (v === null ? -1 : int(v, `${path}[${i}]`))), tuple: true };
   if (x === null || x === undefined) return { ids: [], tuple: false };
   return { ids: [int(x, path)], tuple: false };
 }
@@ -256,26 +274,30 @@ function parseEvent(x: Json, path: string): TraceEvent {
   const o = obj(x, path);
   const seq = int(o.seq, `${path}.seq`);
   const layer = int(o.layer, `${path}.layer`);
+  const parent = optInt(o.parent, `${path}.parent`);
   const site = callSite(o, path);
   if (o.kind === 'forward') {
     const r = ids(o.result, `${path}.result`);
-    if (r.ids.length === 0) fail(`${path}.result`, 'forward returned nothing (None): a layer must return its output');
-    return { ...site, seq, kind: 'forward', layer, args: idMap(o.args, `${path}.args`), result: r.ids, tuple: r.tuple, params: idMap(o.params, `${path}.params`) };
+    return { ...site, seq, parent, kind: 'forward', layer, args: idMap(o.args, `${path}.args`), result: r.ids, tuple: r.tuple, params: idMap(o.params, `${path}.params`) };
   }
   if (o.kind === 'backward') {
     let numeric: NumericCheck | null = null;
     if (o.numeric !== null && o.numeric !== undefined) {
       const n = obj(o.numeric, `${path}.numeric`);
       numeric = {
-        ok: bool(n.ok, `${path}.numeric.ok`),
+        ok: n.ok === null || n.ok === undefined ? null : bool(n.ok, `${path}.numeric.ok`),
+        reason: optStr(n.reason, `${path}.numeric.reason`),
         maxRelError: num(n.maxRelError ?? 'NaN', `${path}.numeric.maxRelError`),
         grads: idMap(n.grads, `${path}.numeric.grads`),
+        errors: numMap(n.errors, `${path}.numeric.errors`),
+        tolerance: n.tolerance === undefined || n.tolerance === null ? 1e-4 : num(n.tolerance, `${path}.numeric.tolerance`),
         sampled: optInt(n.sampled, `${path}.numeric.sampled`),
       };
     }
     return {
       ...site,
       seq,
+      parent,
       kind: 'backward',
       layer,
       dout: optInt(o.dout, `${path}.dout`),
@@ -304,7 +326,8 @@ function parseMicrograd(x: Json, path: string, budget: { nodes: number }): Micro
     return { id, name: optStr(m.name, `${p}.name`), op: str(m.op ?? '', `${p}.op`), prev, data: num(m.data, `${p}.data`), grad: num(m.grad, `${p}.grad`), line: optInt(m.line, `${p}.line`, 1) };
   });
   const root = int(o.root, `${path}.root`);
-  if (!seen.has(root)) fail(`${path}.root`, `node ${root} is not in the list`);
+  // A graph over the tracer's node cap is left out ("omitted"): an empty list.
+  if (nodes.length > 0 && !seen.has(root)) fail(`${path}.root`, `node ${root} is not in the list`);
   return { ...callSite(o, path), seq: int(o.seq, `${path}.seq`), root, nodes };
 }
 
@@ -363,10 +386,10 @@ export function traceFromJson(raw: Json): TraceDocument {
     if (e.kind === 'forward') {
       e.args.forEach(([k, v]) => needValue(v, `${p}.args.${k}`));
       e.params.forEach(([k, v]) => needValue(v, `${p}.params.${k}`));
-      e.result.forEach((v, k) => needValue(v, `${p}.result[${k}]`));
+      e.result.forEach((v, k) => v >= 0 && needValue(v, `${p}.result[${k}]`));
     } else {
       if (e.dout !== null) needValue(e.dout, `${p}.dout`);
-      e.result.forEach((v, k) => needValue(v, `${p}.result[${k}]`));
+      e.result.forEach((v, k) => v >= 0 && needValue(v, `${p}.result[${k}]`));
       e.paramGrads.forEach(([k, v]) => needValue(v, `${p}.paramGrads.${k}`));
       e.numeric?.grads.forEach(([k, v]) => needValue(v, `${p}.numeric.grads.${k}`));
     }
