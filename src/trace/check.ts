@@ -115,12 +115,12 @@ function indexText(shape: readonly number[], i: number): string {
   return `[${Math.floor(i / shape[1])}, ${i % shape[1]}]`;
 }
 
-/** "dx = 650" for scalars; "dx[1, 2] = 0.5" (the element that differs most) for arrays; and the reference's number there. */
+/** "dx = 650" and "1.1" for scalars; "dx[1, 2] = 0.5" and "dx[1, 2] = 0.1" (the element that differs most) for arrays. */
 function describePair(name: string, got: Tensor, expected: Tensor, skipNaN = false): { got: string; expected: string } {
   if (got.size === 1 && expected.size === 1) return { got: `${name} = ${formatNumber(got.data[0])}`, expected: formatNumber(expected.data[0]) };
   const { index } = worstElement(got, expected, skipNaN);
   const at = indexText(got.shape, index);
-  return { got: `${name}${at} = ${formatNumber(got.data[index])}`, expected: `${formatNumber(expected.data[index])} at ${name}${at}` };
+  return { got: `${name}${at} = ${formatNumber(got.data[index])}`, expected: `${name}${at} = ${formatNumber(expected.data[index])}` };
 }
 
 function inputValue(traced: TracedGraph, id: number): Tensor {

@@ -80,6 +80,56 @@ describe('backprop trace', { skip }, () => {
     assert.deepEqual(j.mismatches, []);
   });
 
+  it('your own layers inside a net: the net is not a node, the wrong custom layer is caught numerically', () => {
+    const p = script(
+      'custom.py',
+      [
+        'import numpy as np',
+        'class Square:',
+        '    def forward(self, x):',
+        '        self.x = x',
+        '        return x ** 2',
+        '    def backward(self, dout):',
+        '        return dout * self.x  # BUG: 2 * x * dout',
+        'class Scale:',
+        '    def __init__(self):',
+        '        self.W = np.array([2.0, 3.0])',
+        '    def forward(self, x):',
+        '        self.x = x',
+        '        return x * self.W',
+        '    def backward(self, dout):',
+        '        self.dW = dout * self.x',
+        '        return dout * self.W',
+        'class Net:',
+        '    def __init__(self):',
+        '        self.sq = Square()',
+        '        self.sc = Scale()',
+        '    def forward(self, x):',
+        '        return self.sc.forward(self.sq.forward(x))',
+        '    def backward(self, dout):',
+        '        return self.sq.backward(self.sc.backward(dout))',
+        'x = np.array([1.0, -2.0])',
+        'net = Net()',
+        'y = net.forward(x)',
+        'dx = net.backward(np.ones(2))',
+        '',
+      ].join('\n'),
+    );
+    const r = trace(p, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as TraceJson;
+    assert.deepEqual(j.mismatches.map((m) => `${m.node} ${m.phase}`), ['sq backward']);
+    assert.deepEqual(j.grads['sc.W'], [1, 4]);
+  });
+
+  it('micrograd_expr.py: the values by name and no mismatch', { skip: !existsSync(join(examples, 'micrograd_expr.py')) && 'no examples/python yet' }, () => {
+    const r = trace(join(examples, 'micrograd_expr.py'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as TraceJson;
+    assert.deepEqual(j.mismatches, []);
+    assert.ok(Object.keys(j.grads).length >= 4);
+  });
+
   it('a script that raises: the traceback line, exit 1', () => {
     const p = script('boom.py', 'x = 1\ny = 0\nprint(x / y)\n');
     const r = trace(p);
