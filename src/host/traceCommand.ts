@@ -14,14 +14,9 @@ import { buildTracedGraph, checkTrace, createTraceStepper, firstMismatchPerNode,
 import type { SessionController } from './controller';
 import type { StepperPanel } from './panel';
 import { tensorData } from './session';
+import { isTraceable } from './traceCommand.pure';
 
 const DEBOUNCE_MS = 400;
-const TRACEABLE = /\bdef\s+(forward|backward)\s*\(|\.(forward|backward)\s*\(/;
-
-/** Whether a Python file defines or calls forward/backward, or calls micrograd's backward(). */
-export function isTraceable(text: string): boolean {
-  return TRACEABLE.test(text);
-}
 
 interface PythonApi {
   environments: {
