@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
-import { formatValueAndGrad, shapeTuple, tensorMarkdown } from './format';
+import { escapeMarkdown, formatValueAndGrad, shapeTuple, tensorMarkdown } from './format';
 import { originText } from './editorFeatures';
 import type { GraphSession } from './session';
 
@@ -90,7 +90,14 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
       grad ? new vscode.ThemeColor('charts.red') : value && !leaf ? new vscode.ThemeColor('charts.blue') : undefined,
     );
     ti.contextValue = leaf ? 'nodeLeaf' : 'nodeOp';
+    // A traced script's node whose numbers differ from the engine's rule.
+    const mismatch = s.mismatches.get(id);
+    if (mismatch) {
+      ti.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      ti.description = `${vscode.l10n.t('differs from the rule')} · ${desc}`;
+    }
     const md = new vscode.MarkdownString(undefined, true);
+    if (mismatch) md.appendMarkdown(`$(warning) ${escapeMarkdown(vscode.env.language.startsWith('ko') ? mismatch.message.ko : mismatch.message.en)}\n\n`);
     md.appendMarkdown(`**${n.label}** ${leaf ? vscode.l10n.t('input') : `\`${symbol || n.op}\``} — ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
     const origin = originText(n);
     if (origin) md.appendMarkdown(`${origin}\n\n`);
