@@ -283,3 +283,23 @@ describe('stepper', () => {
     assert.equal(s.next(), false);
   });
 });
+
+describe('stepper: a given backward order', () => {
+  it('runs backward in that order with the same gradients, and rejects an order that breaks the graph', () => {
+    const { graph, ids } = buyAppleOrange();
+    const ops = graph.nodes.filter((n) => n.op !== 'leaf').map((n) => n.id);
+    // The book's order is the reverse; mul_apple before mul_orange is as valid (both only feed the add).
+    const [mulApple, mulOrange, add, mulTax] = ops;
+    const s = new Stepper(graph, { backwardOrder: [mulTax, add, mulApple, mulOrange] });
+    assert.deepEqual(Array.from({ length: 4 }, (_, i) => s.nodeOfStep(4 + i)), [mulTax, add, mulApple, mulOrange]);
+    assert.equal(s.stepOfNode(mulApple, 'backward'), 6);
+    s.runBackward();
+    const ref = new Stepper(graph);
+    ref.runBackward();
+    for (const n of graph.nodes) assert.deepEqual(s.gradAt(n.id)?.data, ref.gradAt(n.id)?.data, n.label);
+    assert.ok(close(s.gradAt(ids.apple), 2.2));
+    assert.throws(() => new Stepper(graph, { backwardOrder: [add, mulTax, mulApple, mulOrange] }), /must come first/);
+    assert.throws(() => new Stepper(graph, { backwardOrder: [mulTax, add, mulApple] }), /3 nodes/);
+    assert.throws(() => new Stepper(graph, { backwardOrder: [mulTax, add, mulApple, mulApple] }), /comes twice/);
+  });
+});

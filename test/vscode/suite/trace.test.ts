@@ -61,3 +61,48 @@ describe('tracing Python: the buggy example', () => {
     await closeAllEditors();
   });
 });
+
+describe('tracing Python: fixing the bug and saving traces again', () => {
+  it('the mismatch diagnostics go away after the fix is saved, and the step is kept', async function () {
+    this.timeout(120_000);
+    const api = await getApi();
+    const uri = exampleUri('python/buggy_buy_apple_orange.py');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await run('backprop.tracePython', uri);
+    await waitFor('mismatch diagnostics', () => vscode.languages.getDiagnostics(uri).some((d) => d.source === 'backprop trace'), 60_000);
+    await run('backprop.goToStep', 5);
+    const lines = doc.getText().split('\n');
+    const fix = new vscode.WorkspaceEdit();
+    lines.forEach((text, i) => {
+      if (/dx = dout \* self\.x/.test(text)) fix.replace(uri, doc.lineAt(i).range, text.replace('dout * self.x', 'dout * self.y'));
+      if (/dy = dout \* self\.y/.test(text)) fix.replace(uri, doc.lineAt(i).range, text.replace('dout * self.y', 'dout * self.x'));
+    });
+    assert.ok(await vscode.workspace.applyEdit(fix));
+    assert.ok(await doc.save());
+    await waitFor('the diagnostics to clear after the re-trace', () => !vscode.languages.getDiagnostics(uri).some((d) => d.source === 'backprop trace'), 60_000);
+    const s = snapshot(api);
+    assert.equal(s.cursor, 5, 'the same step after the re-trace');
+    await run('backprop.runBackward');
+    assertClose(scalar(snapshot(api).grads.apple, 'apple'), 2.2, '∂price/∂apple after the fix');
+    await closeAllEditors();
+  });
+});
+
+describe('tracing Python: a script that raises', () => {
+  it('puts the error at the traceback line', async function () {
+    this.timeout(120_000);
+    await getApi();
+    const uri = exampleUri('python/raises.py');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('x = 1\ny = 0\nprint(x / y)\n'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    await run('backprop.tracePython', uri);
+    const [d] = await waitFor('the error diagnostic', () => {
+      const list = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'backprop trace');
+      return list.length > 0 ? list : undefined;
+    }, 60_000);
+    assert.equal(d.range.start.line, 2);
+    assert.match(d.message, /ZeroDivisionError/);
+    await closeAllEditors();
+  });
+});
