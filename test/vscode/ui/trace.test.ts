@@ -46,7 +46,7 @@ describe('tracing buggy_buy_apple_orange.py from the command palette', { timeout
     }
     assert.ok(close(asScalar(await nodeData(frame, 'mul_tax_layer', 'data-value')), 715), 'price = 715: the forward pass is right');
     await runFromPalette(page, 'Backprop: Step Backward');
-    s = await waitCursor(frame, s.cursor + 1);
+    await waitCursor(frame, s.cursor + 1);
     // mul_tax_layer.backward returned dx = 650 (not 1.1) for all_price.
     assert.ok(close(asScalar(await nodeData(frame, 'add_apple_orange_layer', 'data-grad')), 650), 'the wrong 650 reaches all_price');
     assert.ok(close(asScalar(await nodeData(frame, 'tax', 'data-grad')), 1.1), 'and 1.1 reaches tax');
