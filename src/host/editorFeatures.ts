@@ -49,7 +49,7 @@ export function nodeMarkdown(session: GraphSession, n: GraphNode): vscode.Markdo
   const value = session.value(n.id);
   const grad = session.grad(n.id);
   const md = new vscode.MarkdownString(undefined, true);
-  const kind = n.op === 'leaf' ? vscode.l10n.t('input') : `${session.symbolOf(n.op)} (${n.op})`;
+  const kind = n.op === 'leaf' ? vscode.l10n.t('input') : `${session.nodeSymbol(n)} (${n.op})`;
   md.appendMarkdown(`**${n.label}** · ${kind} · ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
   const origin = originText(n);
   if (origin) md.appendMarkdown(`${origin}\n\n`);
@@ -156,7 +156,7 @@ export class EditorFeatures
       const name = n.name ?? n.label;
       const nameAt = doc.lineAt(line).text.indexOf(name);
       const sel = nameAt >= 0 ? new vscode.Range(line, nameAt, line, nameAt + name.length) : full;
-      const detail = `${n.op === 'leaf' ? vscode.l10n.t('input') : s.symbolOf(n.op)} ${shapeTuple(n.shape)}`;
+      const detail = `${n.op === 'leaf' ? vscode.l10n.t('input') : s.nodeSymbol(n)} ${shapeTuple(n.shape)}`;
       const kind = n.op === 'leaf' ? vscode.SymbolKind.Variable : vscode.SymbolKind.Operator;
       out.push(new vscode.DocumentSymbol(n.label, detail, kind, full, sel));
     }

@@ -84,7 +84,7 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
     ti.id = `${s.uri}#${s.layoutKey}#${id}`;
     ti.description = desc;
     const leaf = n.op === 'leaf';
-    const symbol = leaf ? '' : s.symbolOf(n.op);
+    const symbol = leaf ? '' : s.nodeSymbol(n);
     ti.iconPath = new vscode.ThemeIcon(
       s.currentNode() === id ? 'debug-stackframe' : leaf ? (n.constant ? 'symbol-constant' : 'symbol-variable') : 'symbol-operator',
       grad ? new vscode.ThemeColor('charts.red') : value && !leaf ? new vscode.ThemeColor('charts.blue') : undefined,

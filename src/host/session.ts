@@ -201,6 +201,11 @@ export class GraphSession {
     }
   }
 
+  /** The symbol drawn for a node: a custom layer's class name, else its op's symbol. */
+  nodeSymbol(n: GraphNode): string {
+    return n.className ?? this.symbolOf(n.op);
+  }
+
   node(id: number): GraphNode | undefined {
     return this.graph?.nodes[id];
   }
