@@ -334,9 +334,11 @@ function parseMicrograd(x: Json, path: string, budget: { nodes: number }): Micro
 function parseError(x: Json, path: string): TraceError | null {
   if (x === null || x === undefined) return null;
   const o = obj(x, path);
+  // A script's exception message can be anything, of any length: cut, never rejected.
+  const text = (x: Json, fallback: string): string => (typeof x === 'string' ? x.slice(0, 2_000) : fallback);
   return {
-    type: str(o.type ?? 'Error', `${path}.type`),
-    message: str(o.message ?? '', `${path}.message`),
+    type: text(o.type, 'Error'),
+    message: text(o.message, ''),
     file: optStr(o.file, `${path}.file`),
     line: optInt(o.line, `${path}.line`, 1),
     column: optInt(o.column, `${path}.column`, 1),
