@@ -260,16 +260,22 @@ function buildFromLayers(doc: TraceDocument): TracedGraph {
   const drafts: DraftNode[] = [];
   /** Value id → the draft that holds it now (a forward returning its own input moves it on). */
   const holder = new Map<number, number>();
-  const leafFor = (valueId: number, fallback: string, site: CallSite, constant: boolean): number => {
+  /**
+   * The node of a value given to a call: the one that holds it, else a new leaf. `kind` decides an
+   * unnamed leaf's label and whether it is a constant: an argument literal (`layer.forward(x, 2)`)
+   * is a generated `const1`, constant when it is a number, like a literal in .backprop; labels (t)
+   * are a constant; a parameter is `Affine1.W`.
+   */
+  const leafFor = (valueId: number, site: CallSite, kind: { arg: true } | { label: true } | { param: string }): number => {
     const have = holder.get(valueId);
     if (have !== undefined) return have;
     const v = value(valueId);
-    const t = tensorOf(v, v.name ?? fallback, site);
-    const unnamedScalar = v.name === null && v.shape.length === 0 && fallback.startsWith('const');
+    const fallback = 'param' in kind ? kind.param : 'label' in kind ? 't' : undefined;
+    const t = tensorOf(v, v.name ?? fallback ?? 'an argument', site);
     const d: DraftNode = { op: 'leaf', inputs: [], shape: t.shape, value: t, range: rangeAt(site) };
     if (v.name !== null) d.name = v.name;
-    else if (!fallback.startsWith('const')) d.fallback = fallback;
-    if (constant || unnamedScalar) d.constant = true;
+    else if (fallback !== undefined) d.fallback = fallback;
+    if ('label' in kind || ('arg' in kind && v.name === null && v.shape.length === 0)) d.constant = true;
     drafts.push(d);
     holder.set(valueId, drafts.length - 1);
     return drafts.length - 1;
@@ -296,9 +302,9 @@ function buildFromLayers(doc: TraceDocument): TracedGraph {
     const inputs = [
       ...argIds.map((id, k) => {
         const isLabel = op === 'softmax_with_loss' && k === 1;
-        return leafFor(id, isLabel ? 't' : 'const', f, isLabel);
+        return leafFor(id, f, isLabel ? { label: true } : { arg: true });
       }),
-      ...paramIds.map((id, k) => leafFor(id, `${lname}.${paramNames[k]}`, f, false)),
+      ...paramIds.map((id, k) => leafFor(id, f, { param: `${lname}.${paramNames[k]}` })),
     ];
     if (f.tuple && f.result.length !== 1) {
       warnings.push(`${lname}.forward returned ${f.result.length} values; the stepper follows the first`);
