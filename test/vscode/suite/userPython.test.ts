@@ -3,7 +3,11 @@ import * as vscode from 'vscode';
 import type { BackpropStepperApi } from '../../../src/api';
 import { assertClose, closeAllEditors, exampleUri, getApi, run, scalar, snapshot, waitFor } from './helpers';
 
-/** "Backprop: Trace Python File" on the book-style examples in examples/python (issue 9). */
+/**
+ * "Backprop: Trace Python File" on the book-style examples in examples/python (issue 9). The file is
+ * named to run after the other suites (mocha loads them in name order), so the traced sessions and
+ * Python processes it leaves behind never change what the other suites see.
+ */
 describe('tracing Python: buy_apple_orange.py', () => {
   let api: BackpropStepperApi;
   let uri: vscode.Uri;
