@@ -10,7 +10,7 @@ import { Tensor } from '../engine/tensor';
 import { table } from './commands';
 import { formatScalar, formatTensor } from './format';
 import { CliError, type CliIo } from './io';
-import { errorLine, warningLine } from './source';
+import { errorLine, warningLine } from './lines';
 
 const AT_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
