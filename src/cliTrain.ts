@@ -28,14 +28,15 @@ prints the train and test accuracy once per epoch.
                (ms: the training loop, accuracy evaluations included)
 `;
 
-const VALUE_FLAGS: Record<string, keyof TrainOptions | 'data'> = {
-  '--data': 'data',
-  '--iters': 'iterations',
-  '--seed': 'seed',
-  '--hidden': 'hidden',
-  '--batch': 'batch',
-  '--lr': 'learningRate',
-};
+/** Options by flag: a Map, so `train __proto__ 5` or `--constructor` is an unknown option. */
+const VALUE_FLAGS: ReadonlyMap<string, keyof TrainOptions | 'data'> = new Map([
+  ['--data', 'data'],
+  ['--iters', 'iterations'],
+  ['--seed', 'seed'],
+  ['--hidden', 'hidden'],
+  ['--batch', 'batch'],
+  ['--lr', 'learningRate'],
+] as const);
 
 interface TrainArgs {
   data: string;
@@ -57,7 +58,7 @@ export function parseTrainArgs(args: readonly string[]): TrainArgs | 'help' {
       continue;
     }
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const key = VALUE_FLAGS[flag];
+    const key = VALUE_FLAGS.get(flag);
     if (!key) throw fail(`unknown option '${a}' for 'train' (see backprop train --help)`);
     const value = inline ?? args[++i];
     if (value === undefined || value === '') throw fail(`${flag} needs a value`);

@@ -33,6 +33,11 @@ function engineFailure(p: LoadedProgram, e: unknown): CliError {
   return new CliError([errorLine(p.file, { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, `internal error: ${message}`)]);
 }
 
+/** An object to fill with user-given names as keys: no prototype, so every name is an own key. */
+function jsonRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function namedNodes(graph: Graph): GraphNode[] {
   return graph.nodes.filter((n) => n.name !== undefined);
 }
@@ -65,8 +70,9 @@ export function runCommand(io: CliIo, p: LoadedProgram, options: CommandOptions)
     if (saved !== undefined) io.stderr(`${saved}\n`);
   };
   if (options.json) {
-    const values: Record<string, NestedArray> = {};
-    const grads: Record<string, NestedArray> = {};
+    // Null-prototype objects: a variable called `__proto__` is an ordinary key of the JSON.
+    const values = jsonRecord<NestedArray>();
+    const grads = jsonRecord<NestedArray>();
     for (const n of named) {
       values[keyOf(n)] = toJson(result.values[n.id]);
       const g = gradOf(n);
@@ -192,7 +198,7 @@ export function gradcheckCommand(io: CliIo, p: LoadedProgram, options: CommandOp
     throw engineFailure(p, e);
   }
   if (options.json) {
-    const leaves: Record<string, { maxAbsDiff: number; meanAbsDiff: number }> = {};
+    const leaves = jsonRecord<{ maxAbsDiff: number; meanAbsDiff: number }>();
     for (const l of check.leaves) leaves[l.label] = { maxAbsDiff: l.maxAbsDiff, meanAbsDiff: l.meanAbsDiff };
     io.stdout(`${JSON.stringify({ leaves, numericalMs: check.numericalMs, backpropMs: check.backpropMs })}\n`);
     return;

@@ -38,11 +38,11 @@ Exit code 0 on success, 1 on any error; errors are printed as FILE:LINE:COLUMN: 
 `;
 
 /** Flags each subcommand accepts. */
-const FLAGS: Record<string, readonly string[]> = {
-  run: ['--json', '--expand', '--save-grads'],
-  steps: ['--json', '--expand'],
-  gradcheck: ['--json', '--expand'],
-};
+const FLAGS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['run', ['--json', '--expand', '--save-grads']],
+  ['steps', ['--json', '--expand']],
+  ['gradcheck', ['--json', '--expand']],
+]);
 
 /** Flags followed by a value. */
 const VALUE_FLAGS: ReadonlySet<string> = new Set(['--save-grads']);
@@ -59,7 +59,7 @@ function usageError(message: string): CliError {
 
 /** A FILE and flags; `--` ends the flags, so a file may start with '-'. */
 function parseArgs(command: string, args: readonly string[]): ParsedArgs {
-  const allowed = FLAGS[command] ?? [];
+  const allowed = FLAGS.get(command) ?? [];
   const flags = new Set<string>();
   const values = new Map<string, string>();
   const positionals: string[] = [];

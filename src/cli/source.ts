@@ -17,7 +17,7 @@ export interface LoadedProgram {
 
 function readReason(e: unknown, tooBig: string): string {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-  const reason: Record<string, string> = {
+  const reason = new Map<string, string>(Object.entries({
     ENOENT: 'no such file',
     EISDIR: 'it is a directory, not a file',
     EACCES: 'permission denied',
@@ -25,8 +25,8 @@ function readReason(e: unknown, tooBig: string): string {
     ENAMETOOLONG: 'the file name is too long',
     ENOTDIR: 'a part of the path is not a directory',
     ETOOBIG: tooBig,
-  };
-  return reason[code] ?? (e instanceof Error ? e.message : String(e));
+  }));
+  return reason.get(code) ?? (e instanceof Error ? e.message : String(e));
 }
 
 /** The files `source` loads, read relative to the program's folder (a failure is reported at the load call by the compiler). */
@@ -49,6 +49,9 @@ function readLoadedFiles(io: CliIo, file: string, source: string): Map<string, F
 
 /** A file that cannot be read, as one `FILE: error: cannot read the file: …` line. */
 export function readError(file: string, e: unknown): CliError {
+  // A UTF-16/32 file is readable, just not UTF-8: say so at 1:1, like any other source error.
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  if (code === 'EENCODING') return new CliError([errorLine(file, { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, e instanceof Error ? e.message : String(e))]);
   const reason = readReason(e, `the file is too large (the limit is ${MAX_SOURCE_LENGTH.toLocaleString('en-US')} characters)`);
   return new CliError([errorLine(file, undefined, `cannot read the file: ${reason}`)]);
 }

@@ -367,8 +367,9 @@ export class GraphSession {
   snapshot(): SessionSnapshot {
     const g = this.graph;
     const s = this.stepper;
-    const values: SessionSnapshot['values'] = {};
-    const grads: SessionSnapshot['grads'] = {};
+    // Null-prototype: a node labelled `__proto__` is an ordinary key.
+    const values = Object.create(null) as SessionSnapshot['values'];
+    const grads = Object.create(null) as SessionSnapshot['grads'];
     if (g) {
       for (const n of g.nodes) {
         const v = this.value(n.id);

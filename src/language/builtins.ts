@@ -5,8 +5,12 @@ import type { OpKind } from '../engine/graph';
 export const CONSTANT_FUNCTIONS = ['zeros', 'ones', 'randn', 'eye'] as const;
 export type ConstantFunction = (typeof CONSTANT_FUNCTIONS)[number];
 
-/** Functions that become one node of the graph, with their operation and parameter names. */
-export const LAYER_FUNCTIONS: Readonly<Record<string, { op: OpKind; params: readonly string[] }>> = {
+/**
+ * Functions that become one node of the graph, with their operation and parameter names.
+ * A null-prototype object: look names up with `layerFunction(name)` (a user's `constructor(x)` or
+ * `__proto__(x)` must find nothing, not a member of `Object.prototype`).
+ */
+export const LAYER_FUNCTIONS: Readonly<Record<string, { op: OpKind; params: readonly string[] }>> = Object.assign(Object.create(null) as Record<string, { op: OpKind; params: readonly string[] }>, {
   relu: { op: 'relu', params: ['x'] },
   sigmoid: { op: 'sigmoid', params: ['x'] },
   tanh: { op: 'tanh', params: ['x'] },
@@ -16,7 +20,12 @@ export const LAYER_FUNCTIONS: Readonly<Record<string, { op: OpKind; params: read
   mean: { op: 'mean', params: ['x'] },
   affine: { op: 'affine', params: ['x', 'W', 'b'] },
   softmax_with_loss: { op: 'softmax_with_loss', params: ['x', 't'] },
-};
+});
+
+/** The layer function called `name`, if there is one (own entries only). */
+export function layerFunction(name: string): { op: OpKind; params: readonly string[] } | undefined {
+  return Object.hasOwn(LAYER_FUNCTIONS, name) ? LAYER_FUNCTIONS[name] : undefined;
+}
 
 /** `load("x.npy")`, `load("w.npz", "W1")`: a constant tensor from a numpy file (see files.ts). */
 export const LOAD_FUNCTION = 'load';
@@ -32,7 +41,7 @@ export function isFunctionName(name: string): boolean {
 }
 
 /** One-line descriptions, for hovers and completion (English / Korean). */
-export const FUNCTION_DOCS: Readonly<Record<string, { signature: string; en: string; ko: string }>> = {
+export const FUNCTION_DOCS: Readonly<Record<string, { signature: string; en: string; ko: string }>> = Object.assign(Object.create(null) as Record<string, { signature: string; en: string; ko: string }>, {
   zeros: { signature: 'zeros(n) / zeros(rows, cols)', en: 'a constant vector or matrix of zeros', ko: '0으로 채운 상수 벡터/행렬' },
   ones: { signature: 'ones(n) / ones(rows, cols)', en: 'a constant vector or matrix of ones', ko: '1로 채운 상수 벡터/행렬' },
   randn: { signature: 'randn(n) / randn(rows, cols)', en: 'standard normal random values from the seeded generator (see `seed N`)', ko: '시드가 정해진 표준정규분포 난수 (`seed N` 참고)' },
@@ -55,4 +64,4 @@ export const FUNCTION_DOCS: Readonly<Record<string, { signature: string; en: str
     en: 'softmax then cross-entropy with labels t: one-hot rows like x, or class indices (one whole number per row); t gets no gradient',
     ko: '소프트맥스 후 정답 t와의 교차 엔트로피 오차: t는 x와 같은 모양의 원-핫 행 또는 클래스 번호(행마다 정수 하나); t에는 기울기 없음',
   },
-};
+});

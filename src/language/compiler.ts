@@ -23,8 +23,8 @@ import type { Graph, GraphNode, OpKind, SourceRange, TensorOrigin } from '../eng
 import { inferShape, type ShapeAttrs } from '../engine/shapes';
 import { shapeSize, shapeToString, type Shape, Tensor } from '../engine/tensor';
 import type { Expr, Program, Statement } from './ast';
-import { ALL_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, LAYER_FUNCTIONS, LOAD_FUNCTION } from './builtins';
-import { type Diagnostic, nearestName } from './diagnostics';
+import { ALL_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, layerFunction, LOAD_FUNCTION } from './builtins';
+import { confusableNote, type Diagnostic, nearestName } from './diagnostics';
 import { createRandom, expandGraph, foldOp, labelValueError, type RandomSource } from './engineBridge';
 import { type FileContents, loadArray } from './files';
 import { MAX_FOLD_WORK, MAX_GRAPH_WORK, MAX_NODES, MAX_TENSOR_SIZE, MAX_TOTAL_SIZE } from './limits';
@@ -87,10 +87,16 @@ const MAX_SUGGESTION_SEARCHES = 100;
 /** Names a student might try for non-finite values (numpy spellings included). */
 const NON_FINITE_NAMES: ReadonlySet<string> = new Set(['NaN', 'nan', 'NAN', 'Infinity', 'infinity', 'inf', 'Inf', 'INF']);
 
+/** What an undefined name gets: a look-alike defined name explained, or a near typo. */
+interface Suggestion {
+  confusable?: string;
+  suggestion?: string;
+}
+
 /** Stops compiling: a limit that makes going on pointless (already reported). */
 class Abort extends Error {}
 
-const BINARY_OPS: Record<'+' | '-' | '*' | '/' | '@', OpKind> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul' };
+const BINARY_OPS: Readonly<Record<'+' | '-' | '*' | '/' | '@', OpKind>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul' };
 
 /** Label prefixes for unnamed nodes. */
 const LABEL_PREFIX: Partial<Record<OpKind, string>> = { softmax_with_loss: 'loss', leaf: 'const' };
@@ -145,7 +151,9 @@ class Compiler {
   private readonly labelCounters = new Map<string, number>();
   private random: RandomSource = createRandom(0);
   private totalSize = 0;
-  private readonly suggestions = new Map<string, string | undefined>();
+  private readonly suggestions = new Map<string, Suggestion>();
+  /** Edit-distance work spent on "did you mean" searches, shared by all of them (bounded). */
+  private readonly suggestionBudget = { used: 0 };
   /** Arithmetic spent on constant folding, and needed by one forward pass of the graph. */
   private foldWork = 0;
   private foldBudgetReported = false;
@@ -360,7 +368,11 @@ class Compiler {
       this.error(e.range, `'${e.name}' is a function; call it with parentheses, e.g. ${e.name}(x)`);
       return POISON;
     }
-    const suggestion = this.suggestName(e.name);
+    const { confusable, suggestion } = this.suggestName(e.name);
+    if (confusable !== undefined) {
+      this.error(e.range, `'${e.name}' is not defined: ${confusable} (type the name again)`);
+      return POISON;
+    }
     this.error(e.range, `'${e.name}' is not defined${suggestion ? ` (did you mean '${suggestion}'?)` : '; define it first, e.g. ' + e.name + ' = 1'}`);
     return POISON;
   }
@@ -369,10 +381,12 @@ class Compiler {
    * "Did you mean …?" for an undefined name. Cached per name and limited in number: each search
    * compares against every defined name, and a file full of undefined names must stay fast.
    */
-  private suggestName(name: string): string | undefined {
-    if (this.suggestions.has(name)) return this.suggestions.get(name);
-    if (this.suggestions.size >= MAX_SUGGESTION_SEARCHES) return undefined;
-    const found = nearestName(name, this.bindings.keys());
+  private suggestName(name: string): Suggestion {
+    const cached = this.suggestions.get(name);
+    if (cached !== undefined) return cached;
+    if (this.suggestions.size >= MAX_SUGGESTION_SEARCHES) return {};
+    const confusable = confusableNote(name, this.bindings.keys());
+    const found: Suggestion = confusable !== undefined ? { confusable } : { suggestion: nearestName(name, this.bindings.keys(), this.suggestionBudget) };
     this.suggestions.set(name, found);
     return found;
   }
@@ -475,13 +489,13 @@ class Compiler {
     this.identifiers.push({ name: e.callee, range: e.calleeRange, role: 'function' });
     if (isConstantFunction(e.callee)) return this.lowerConstantCall(e, e.callee);
     if (e.callee === LOAD_FUNCTION) return this.lowerLoad(e);
-    const layer = LAYER_FUNCTIONS[e.callee];
+    const layer = layerFunction(e.callee);
     if (layer === undefined) {
       e.args.forEach((a) => this.lower(a)); // still report errors inside the arguments
       if (this.bindings.has(e.callee)) {
         this.error(e.calleeRange, `'${e.callee}' is a variable, not a function (to multiply, write ${e.callee} * (…))`);
       } else {
-        const suggestion = nearestName(e.callee, ALL_FUNCTIONS);
+        const suggestion = nearestName(e.callee, ALL_FUNCTIONS, this.suggestionBudget);
         this.error(e.calleeRange, `unknown function '${e.callee}'${suggestion ? ` (did you mean '${suggestion}'?)` : `; the functions are ${ALL_FUNCTIONS.join(', ')}`}`);
       }
       return POISON;

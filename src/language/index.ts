@@ -45,6 +45,36 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
 }
 
+/**
+ * Why bytes are not a UTF-8 source, when they start with the byte-order mark of another Unicode
+ * encoding (UTF-32 first: its little-endian mark begins like UTF-16's). Undefined for UTF-8.
+ */
+export function encodingError(bytes: Uint8Array): string | undefined {
+  const b = (i: number): number => bytes[i] ?? -1;
+  const name =
+    b(0) === 0xff && b(1) === 0xfe && b(2) === 0 && b(3) === 0
+      ? 'UTF-32 (little-endian)'
+      : b(0) === 0 && b(1) === 0 && b(2) === 0xfe && b(3) === 0xff
+        ? 'UTF-32 (big-endian)'
+        : b(0) === 0xff && b(1) === 0xfe
+          ? 'UTF-16 (little-endian)'
+          : b(0) === 0xfe && b(1) === 0xff
+            ? 'UTF-16 (big-endian)'
+            : undefined;
+  return name === undefined ? undefined : `the file is ${name} encoded (it starts with that byte-order mark); save it as UTF-8`;
+}
+
+/**
+ * Text that is a UTF-16/32 file read as UTF-8 (its mark became U+FFFD or U+FFFE, or every other
+ * character is NUL): the error to give instead of "unexpected character".
+ */
+function textEncodingError(source: string): string | undefined {
+  const first = source.slice(0, 2);
+  if (first === '\ufffd\ufffd' || source[0] === '\ufffe') return 'the file looks UTF-16 or UTF-32 encoded (it starts with a byte-order mark read as UTF-8); save it as UTF-8';
+  if (source.length >= 2 && (source[0] === '\0' || source[1] === '\0')) return 'the file looks UTF-16 or UTF-32 encoded (it has NUL characters between its letters); save it as UTF-8';
+  return undefined;
+}
+
 /** Compiles a program. Never throws: any internal failure becomes a diagnostic at 1:1. */
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   try {
@@ -58,6 +88,8 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
         identifiers: [],
       };
     }
+    const encoding = textEncodingError(source);
+    if (encoding !== undefined) return { diagnostics: [{ message: encoding, range: START, severity: 'error' }], statements: [], identifiers: [] };
     const lexed = lex(source);
     const parsed = parse(lexed.tokens);
     const lowered = lowerProgram(parsed.program, options, lexed.diagnostics.length + parsed.diagnostics.length > 0);

@@ -36,9 +36,14 @@ export type TokenKind =
   | ']'
   | ',';
 
+/** A name as the language compares it: Unicode NFC (editor features normalise the same way). */
+export function normalizeName(text: string): string {
+  return text.normalize('NFC');
+}
+
 export interface Token {
   readonly kind: TokenKind;
-  /** The exact source text of the token. */
+  /** The exact source text of the token (names: NFC-normalised, see `normalizeName`). */
   readonly text: string;
   readonly range: SourceRange;
   /** `number` tokens only: the parsed value (may be Infinity for `1e999`; the parser reports it). */
@@ -202,7 +207,9 @@ export function lex(source: string): LexResult {
     if (isIdentStart(charAt(source, i))) {
       const start = i;
       while (i < source.length && isIdentPart(charAt(source, i))) i += charAt(source, i).length;
-      push('ident', start, i);
+      // Names are compared after Unicode NFC normalisation: 'café' typed with é (U+00E9) and with
+      // e + a combining accent (U+0301) is one name. The range stays the source's.
+      tokens.push({ kind: 'ident', text: normalizeName(source.slice(start, i)), range: { start: pos(start), end: pos(i) } });
       continue;
     }
     if (c === '"' || c === "'") {

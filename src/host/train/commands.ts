@@ -29,11 +29,14 @@ interface TrainArgs extends Partial<TrainOptions> {
 
 function parseTrainArgs(raw: unknown): TrainArgs {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
-  const r = raw as Record<string, unknown>;
+  // Own properties only: nothing inherited from a prototype counts as an argument.
+  const own = (k: string): unknown => (Object.hasOwn(raw, k) ? (raw as Record<string, unknown>)[k] : undefined);
   const out: TrainArgs = {};
-  if (typeof r.data === 'string' && r.data.length > 0 && r.data.length < 4096) out.data = r.data;
+  const data = own('data');
+  if (typeof data === 'string' && data.length > 0 && data.length < 4096) out.data = data;
   for (const k of ['iterations', 'seed', 'hidden', 'batch', 'learningRate', 'weightInitStd'] as const) {
-    if (typeof r[k] === 'number' && Number.isFinite(r[k])) out[k] = r[k] as number;
+    const v = own(k);
+    if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
   }
   return out;
 }
