@@ -2,14 +2,15 @@
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../engine/graph';
 import { writeNpy } from '../engine/io/npy';
-import { opInfo } from '../engine/layers';
+import { formatNumber, opInfo } from '../engine/layers';
+import { elementPosition, nonFiniteMessage, type NonFiniteReport } from '../engine/nonFinite';
 import { backprop, gradientCheck } from '../engine/numgrad';
 import { Stepper, StepError } from '../engine/stepper';
 import { type NestedArray, Tensor } from '../engine/tensor';
 import { outputKeys } from '../language/index';
 import { formatScalar, formatTensor } from './format';
-import { CliError, type CliIo } from './io';
-import { errorLine } from './lines';
+import { CliError, type CliIo, MAX_ERROR_LINES } from './io';
+import { errorLine, warningLine } from './lines';
 import type { LoadedProgram } from './source';
 
 export interface CommandOptions {
@@ -36,6 +37,41 @@ function engineFailure(p: LoadedProgram, e: unknown): CliError {
 /** An object to fill with user-given names as keys: no prototype, so every name is an own key. */
 function jsonRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
+}
+
+/** The shape of the tensor a report is about: the node's value, or the gradient of one of its inputs. */
+function reportShape(graph: Graph, r: NonFiniteReport): GraphNode['shape'] {
+  const node = graph.nodes[r.nodeId];
+  return r.phase === 'backward' ? (graph.nodes[node.inputs[r.arg ?? 0]]?.shape ?? []) : node.shape;
+}
+
+/** `FILE:LINE:COL: warning: …` on stderr for every place a NaN/±Infinity first appeared. */
+function warnNonFinite(io: CliIo, p: LoadedProgram, reports: readonly NonFiniteReport[]): void {
+  if (reports.length === 0) return;
+  const lines = reports.slice(0, MAX_ERROR_LINES).map((r) => warningLine(p.file, p.graph.nodes[r.nodeId].range, nonFiniteMessage(p.graph, r, { shape: reportShape(p.graph, r) })));
+  if (reports.length > MAX_ERROR_LINES) lines.push(`${p.file}: warning: … and ${reports.length - MAX_ERROR_LINES} more non-finite values`);
+  io.stderr(`${lines.join('\n')}\n`);
+}
+
+/** The reports as JSON (NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"). */
+function nonFiniteJson(p: LoadedProgram, reports: readonly NonFiniteReport[]): unknown[] {
+  return reports.map((r) => {
+    const node = p.graph.nodes[r.nodeId];
+    const shape = reportShape(p.graph, r);
+    const out: Record<string, unknown> = {
+      node: node.label,
+      phase: r.phase,
+      step: r.step + 1,
+      value: formatNumber(r.value),
+      cause: r.cause,
+      line: node.range.start.line,
+      column: node.range.start.column,
+      message: nonFiniteMessage(p.graph, r, { shape }),
+    };
+    if (r.phase === 'backward') out.input = p.graph.nodes[node.inputs[r.arg ?? 0]]?.label;
+    if (shape.length > 0) out.element = elementPosition({ shape }, r.index);
+    return out;
+  });
 }
 
 function namedNodes(graph: Graph): GraphNode[] {
@@ -78,10 +114,12 @@ export function runCommand(io: CliIo, p: LoadedProgram, options: CommandOptions)
       const g = gradOf(n);
       if (g) grads[keyOf(n)] = toJson(g);
     }
-    io.stdout(`${JSON.stringify({ output: keyOf(output), values, grads })}\n`);
+    warnNonFinite(io, p, result.nonFinite);
+    io.stdout(`${JSON.stringify({ output: keyOf(output), values, grads, nonFinite: nonFiniteJson(p, result.nonFinite) })}\n`);
     reportSaved();
     return;
   }
+  warnNonFinite(io, p, result.nonFinite);
   const lines: string[] = [];
   lines.push(`output: ${output.label} = ${formatTensor(result.values[output.id], ' '.repeat(output.label.length + 11))}`, '');
   lines.push('values:');
@@ -118,8 +156,35 @@ function describeNode(graph: Graph, node: GraphNode): string {
   return `${node.label} = ${node.op}(${inputs}${exponent})`;
 }
 
+/**
+ * Numbers `steps --json` may print: about 25 bytes each, so ~125 MB of JSON. Counted from the
+ * graph's shapes before anything runs (150 sums of one 1000×1000 matrix would be 300 million).
+ */
+export const MAX_STEPS_JSON_NUMBERS = 5_000_000;
+
+/** How many numbers the full step trace holds: every forward step's inputs and output, every backward step's dout and gradients. */
+export function stepsJsonNumbers(graph: Graph): number {
+  let n = 0;
+  const size = (id: number): number => graph.nodes[id].shape.reduce((a, b) => a * b, 1);
+  for (const node of graph.nodes) {
+    if (node.op === 'leaf') continue;
+    const inputs = node.inputs.reduce((a, id) => a + size(id), 0);
+    n += 2 * inputs + 2 * size(node.id);
+  }
+  return n;
+}
+
 export function stepsCommand(io: CliIo, p: LoadedProgram, options: CommandOptions): void {
   const { graph } = p;
+  if (options.json) {
+    const numbers = stepsJsonNumbers(graph);
+    if (numbers > MAX_STEPS_JSON_NUMBERS) {
+      const output = graph.nodes[graph.output];
+      throw new CliError([
+        errorLine(p.file, output.range, `the step trace would hold ${numbers.toLocaleString('en-US')} numbers (about ${Math.ceil((numbers * 25) / 1e6).toLocaleString('en-US')} MB of JSON), more than the limit of ${MAX_STEPS_JSON_NUMBERS.toLocaleString('en-US')}; use 'run --json' for the values and gradients, or 'steps' without --json (it summarises large tensors)`),
+      ]);
+    }
+  }
   let stepper: Stepper;
   try {
     stepper = new Stepper(graph);
@@ -129,22 +194,25 @@ export function stepsCommand(io: CliIo, p: LoadedProgram, options: CommandOption
   }
   const total = stepper.totalSteps;
   const label = (id: number): string => graph.nodes[id].label;
+  warnNonFinite(io, p, stepper.nonFinite());
   if (options.json) {
-    const steps: unknown[] = [];
+    // Written step by step: the trace is never one huge string.
+    io.stdout(`{"output":${JSON.stringify(label(graph.output))},"forwardSteps":${stepper.forwardSteps},"totalSteps":${total},"nonFinite":${JSON.stringify(nonFiniteJson(p, stepper.nonFinite()))},"steps":[`);
     for (let i = 0; i < total; i++) {
+      let step: unknown;
       const r = stepper.record(i);
       const node = graph.nodes[r.nodeId];
       if (r.phase === 'forward') {
-        steps.push({
+        step = {
           step: i + 1,
           phase: 'forward',
           node: node.label,
           op: node.op,
           inputs: node.inputs.map((id, k) => ({ node: label(id), value: toJson(r.inputs[k]) })),
           output: toJson(r.output),
-        });
+        };
       } else {
-        steps.push({
+        step = {
           step: i + 1,
           phase: 'backward',
           node: node.label,
@@ -154,10 +222,11 @@ export function stepsCommand(io: CliIo, p: LoadedProgram, options: CommandOption
             const g = r.grads[k];
             return { node: label(id), grad: g ? toJson(g) : null };
           }),
-        });
+        };
       }
+      io.stdout(`${i > 0 ? ',' : ''}${JSON.stringify(step)}`);
     }
-    io.stdout(`${JSON.stringify({ output: label(graph.output), forwardSteps: stepper.forwardSteps, totalSteps: total, steps })}\n`);
+    io.stdout(']}\n');
     return;
   }
   const lines: string[] = [`${total} steps: ${stepper.forwardSteps} forward, ${total - stepper.forwardSteps} backward (output: ${label(graph.output)})`];
@@ -182,8 +251,11 @@ export function stepsCommand(io: CliIo, p: LoadedProgram, options: CommandOption
       const text = row.value ? formatTensor(row.value, ' '.repeat(head.length)) : row.tag === 'dout' ? '(nothing downstream: not on a path to the output)' : '(no gradient)';
       lines.push(head + text);
     }
+    // Written step by step, so the output is never one huge string.
+    io.stdout(`${lines.join('\n')}\n`);
+    lines.length = 0;
   }
-  io.stdout(`${lines.join('\n')}\n`);
+  if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
 }
 
 function formatMs(ms: number): string {

@@ -38,6 +38,7 @@ export {
   OP_INFO,
   opInfo,
   createLayer,
+  formatNumber,
   type Layer,
   type LocalText,
   type OpInfo,
@@ -57,6 +58,7 @@ export {
   type StepperOptions,
 } from './stepper';
 export { expandComposites, expandedIdMap } from './expand';
+export { elementPosition, nonFiniteMessage, type NonFiniteReport } from './nonFinite';
 export {
   NUMERICAL_H,
   evaluate,

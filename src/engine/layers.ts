@@ -5,6 +5,12 @@
  *
  * Unlike the book's Relu, `backward` never writes into `dout`: the stepper shows the incoming
  * gradient next to the outgoing ones, so it must stay as it arrived.
+ *
+ * Non-finite values: each layer also says, beside its forward and backward, why a value it made is
+ * NaN or ±Infinity although everything it read was finite (`forwardCause`, `backwardCause`: "log of
+ * 0", "exp overflowed", "division by zero" …); the stepper asks only then. Backward rules multiply
+ * by the local derivative with a strong zero (`ops.chainFactor`): a zero upstream gradient sends 0,
+ * so the expanded sigmoid stays finite wherever the fused one is.
  */
 import type { GraphNode, OpKind } from './graph';
 import * as ops from './ops';
@@ -13,6 +19,61 @@ import { Tensor, shapeSize, shapeToString, type Shape } from './tensor';
 export interface Layer {
   forward(inputs: readonly Tensor[]): Tensor;
   backward(dout: Tensor): (Tensor | null)[];
+  /**
+   * Why element `index` of `output` (this layer's forward result for `inputs`) is NaN or ±Infinity
+   * although every input is finite, with the numbers: "log of 0 (log(0) = -Infinity)".
+   */
+  forwardCause?(inputs: readonly Tensor[], output: Tensor, index: number): string;
+  /**
+   * Why element `index` of `grad`, the gradient this layer's last backward(dout) sent to input `arg`,
+   * is not finite although dout and the forward values are.
+   */
+  backwardCause?(dout: Tensor, arg: number, grad: Tensor, index: number): string;
+}
+
+/** A number as messages show it: 1e+308, -Infinity, NaN. */
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  return String(x);
+}
+
+/** A number as an operand: negative ones in parentheses, "(-8) ** 0.5". */
+function operand(x: number): string {
+  return x < 0 || Object.is(x, -0) ? `(${formatNumber(x)})` : formatNumber(x);
+}
+
+/** The two operands a broadcast binary op combined into element `index` of `output`. */
+function operandsAt(inputs: readonly Tensor[], output: Tensor, index: number): [number, number] {
+  const [a, b] = inputs;
+  return [a.data[ops.broadcastSource(output.shape, a.shape, index)], b.data[ops.broadcastSource(output.shape, b.shape, index)]];
+}
+
+/**
+ * Why a gradient dout ⊙ factor (then summed to an operand's shape) is not finite: the first product
+ * that is not, with its numbers, or the sum over the broadcast axes.
+ */
+function productCause(dout: Tensor, factor: Tensor, what: string): string {
+  const shape = dout.size >= factor.size ? dout.shape : factor.shape;
+  const size = Math.max(dout.size, factor.size);
+  for (let k = 0; k < size; k++) {
+    const d = dout.data[ops.broadcastSource(shape, dout.shape, k)];
+    const f = factor.data[ops.broadcastSource(shape, factor.shape, k)];
+    const v = ops.chainFactor(d, f);
+    if (!Number.isFinite(v)) return `the gradient ${what} overflowed (${formatNumber(d)} × ${operand(f)} = ${formatNumber(v)})`;
+  }
+  return `the sum of the gradient ${what} over the broadcast axis overflowed`;
+}
+
+/** The first entry of a sum that is not finite, or the sum itself overflowing. */
+function sumCause(input: Tensor, what: string): string {
+  return `the ${what} of ${input.size} values overflowed (the largest is ${formatNumber(maxAbs(input))})`;
+}
+
+function maxAbs(t: Tensor): number {
+  let m = 0;
+  for (const v of t.data) if (Math.abs(v) > Math.abs(m)) m = v;
+  return m;
 }
 
 function need<T>(x: T | undefined, layer: string): T {
@@ -36,7 +97,14 @@ export class MulLayer implements Layer {
     const x = need(this.x, 'MulLayer');
     const y = need(this.y, 'MulLayer');
     // Swap the inputs: dx = dout·y, dy = dout·x.
-    return [ops.sumTo(ops.mul(dout, y), x.shape), ops.sumTo(ops.mul(dout, x), y.shape)];
+    return [ops.sumTo(ops.chain(dout, y), x.shape), ops.sumTo(ops.chain(dout, x), y.shape)];
+  }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    const [a, b] = operandsAt(inputs, output, index);
+    return `the product overflowed (${operand(a)} × ${operand(b)} = ${formatNumber(output.data[index])})`;
+  }
+  backwardCause(dout: Tensor, arg: number): string {
+    return arg === 0 ? productCause(dout, need(this.y, 'MulLayer'), 'dout × y') : productCause(dout, need(this.x, 'MulLayer'), 'dout × x');
   }
 }
 
@@ -51,6 +119,13 @@ export class AddLayer implements Layer {
     const [sx, sy] = need(this.shapes, 'AddLayer');
     return [ops.sumTo(dout, sx), ops.sumTo(dout, sy)];
   }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    const [a, b] = operandsAt(inputs, output, index);
+    return `the sum overflowed (${formatNumber(a)} + ${operand(b)} = ${formatNumber(output.data[index])})`;
+  }
+  backwardCause(): string {
+    return 'the sum of the gradient over the broadcast axis overflowed';
+  }
 }
 
 export class SubLayer implements Layer {
@@ -63,6 +138,13 @@ export class SubLayer implements Layer {
   backward(dout: Tensor): (Tensor | null)[] {
     const [sx, sy] = need(this.shapes, 'SubLayer');
     return [ops.sumTo(dout, sx), ops.sumTo(ops.neg(dout), sy)];
+  }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    const [a, b] = operandsAt(inputs, output, index);
+    return `the difference overflowed (${formatNumber(a)} − ${operand(b)} = ${formatNumber(output.data[index])})`;
+  }
+  backwardCause(): string {
+    return 'the sum of the gradient over the broadcast axis overflowed';
   }
 }
 
@@ -80,10 +162,20 @@ export class DivLayer implements Layer {
     const x = need(this.x, 'DivLayer');
     const y = need(this.y, 'DivLayer');
     const out = need(this.out, 'DivLayer');
-    // z = x / y: dz/dx = 1/y, dz/dy = −x/y² = −z/y.
-    const dx = ops.div(dout, y);
-    const dy = ops.neg(ops.div(ops.mul(dout, out), y));
+    // z = x / y: dz/dx = 1/y, dz/dy = −x/y² = −z/y (a zero dout sends 0, see ops.chainFactor).
+    const dx = ops.broadcastBinary(dout, y, (d, v) => ops.chainFactor(d, 1 / v));
+    const dy = ops.neg(ops.broadcastBinary(ops.chain(dout, out), y, (d, v) => ops.chainFactor(d, 1 / v)));
     return [ops.sumTo(dx, x.shape), ops.sumTo(dy, y.shape)];
+  }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    const [a, b] = operandsAt(inputs, output, index);
+    if (b === 0) return a === 0 ? 'division of zero by zero (0 / 0 = NaN)' : `division by zero (${operand(a)} / 0 = ${formatNumber(output.data[index])})`;
+    return `the quotient overflowed (${operand(a)} / ${operand(b)} = ${formatNumber(output.data[index])})`;
+  }
+  backwardCause(dout: Tensor, arg: number): string {
+    const y = need(this.y, 'DivLayer');
+    if (y.data.some((v) => v === 0)) return `division by zero in the gradient (${arg === 0 ? 'dout / y' : '−dout·z / y'} with y = 0)`;
+    return arg === 0 ? productCause(dout, ops.map(y, (v) => 1 / v), 'dout / y') : productCause(ops.chain(dout, need(this.out, 'DivLayer')), ops.map(y, (v) => 1 / v), '−dout·z / y');
   }
 }
 
@@ -111,8 +203,26 @@ export class PowLayer implements Layer {
     const p = this.exponent;
     // d(x^p)/dx = p·x^(p−1); for p = 0 the output is constant, so the gradient is exactly 0.
     const local = p === 0 ? ops.map(x, () => 0) : ops.map(x, (v) => p * v ** (p - 1));
-    return [ops.mul(dout, local)];
+    return [ops.chain(dout, local)];
   }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    return powerCause(inputs[0].data[index], this.exponent, output.data[index], '');
+  }
+  backwardCause(dout: Tensor, _arg: number, _grad: Tensor, index: number): string {
+    const x = need(this.x, 'PowLayer');
+    const v = x.data[index];
+    const p = this.exponent;
+    const local = p * v ** (p - 1);
+    if (Number.isFinite(local)) return productCause(dout, ops.map(x, (u) => p * u ** (p - 1)), 'dout·p·x^(p−1)');
+    return powerCause(v, p - 1, v ** (p - 1), ` in the local derivative p·x^(p−1) = ${formatNumber(p)}·${operand(v)} ** ${operand(p - 1)}`);
+  }
+}
+
+/** Why x ** p is not finite for a finite x (`where` says in which formula). */
+function powerCause(x: number, p: number, result: number, where: string): string {
+  if (x === 0 && p < 0) return `0 ** negative${where} (${operand(x)} ** ${operand(p)} = ${formatNumber(result)})`;
+  if (x < 0 && !Number.isInteger(p)) return `negative base to a fractional power${where} (${operand(x)} ** ${operand(p)} = NaN)`;
+  return `the power overflowed${where} (${operand(x)} ** ${operand(p)} = ${formatNumber(result)})`;
 }
 
 export class ExpLayer implements Layer {
@@ -123,7 +233,13 @@ export class ExpLayer implements Layer {
     return this.out;
   }
   backward(dout: Tensor): (Tensor | null)[] {
-    return [ops.mul(dout, need(this.out, 'ExpLayer'))];
+    return [ops.chain(dout, need(this.out, 'ExpLayer'))];
+  }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    return `exp overflowed (exp(${formatNumber(inputs[0].data[index])}) = ${formatNumber(output.data[index])}; float64 ends near exp(709.78))`;
+  }
+  backwardCause(dout: Tensor): string {
+    return productCause(dout, need(this.out, 'ExpLayer'), 'dout·exp(x)');
   }
 }
 
@@ -135,7 +251,17 @@ export class LogLayer implements Layer {
     return ops.map(this.x, Math.log);
   }
   backward(dout: Tensor): (Tensor | null)[] {
-    return [ops.div(dout, need(this.x, 'LogLayer'))];
+    return [ops.broadcastBinary(dout, need(this.x, 'LogLayer'), (d, v) => ops.chainFactor(d, 1 / v))];
+  }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    const x = inputs[0].data[index];
+    if (x === 0) return `log of 0 (log(0) = ${formatNumber(output.data[index])})`;
+    return `log of a negative number (log(${formatNumber(x)}) = NaN)`;
+  }
+  backwardCause(dout: Tensor, _arg: number, grad: Tensor, index: number): string {
+    const x = need(this.x, 'LogLayer');
+    const v = x.data[index];
+    return `the gradient dout / x overflowed (${formatNumber(dout.data[index])} / ${operand(v)} = ${formatNumber(grad.data[index])})`;
   }
 }
 
@@ -148,7 +274,7 @@ export class TanhLayer implements Layer {
   }
   backward(dout: Tensor): (Tensor | null)[] {
     const y = need(this.out, 'TanhLayer');
-    return [ops.zipSame(dout, y, (d, v) => d * (1 - v * v))];
+    return [ops.zipSame(dout, y, (d, v) => ops.chainFactor(d, 1 - v * v))];
   }
 }
 
@@ -185,7 +311,7 @@ export class Sigmoid implements Layer {
   }
   backward(dout: Tensor): (Tensor | null)[] {
     const y = need(this.out, 'Sigmoid');
-    return [ops.zipSame(dout, y, (d, v) => d * v * (1 - v))];
+    return [ops.zipSame(dout, y, (d, v) => ops.chainFactor(d, v * (1 - v)))];
   }
 }
 
@@ -199,7 +325,17 @@ export class RecipLayer implements Layer {
   }
   backward(dout: Tensor): (Tensor | null)[] {
     const y = need(this.out, 'RecipLayer');
-    return [ops.zipSame(dout, y, (d, v) => -d * v * v)];
+    // −dout·y² with y = 1/x: an infinite x gives y = 0 and a gradient of exactly 0.
+    return [ops.zipSame(dout, y, (d, v) => -ops.chainFactor(d, v * v))];
+  }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    const x = inputs[0].data[index];
+    if (x === 0) return `division by zero (1 / ${formatNumber(x)} = ${formatNumber(output.data[index])})`;
+    return `1/x overflowed (1 / ${operand(x)} = ${formatNumber(output.data[index])})`;
+  }
+  backwardCause(dout: Tensor, _arg: number, _grad: Tensor, index: number): string {
+    const y = need(this.out, 'RecipLayer').data[index];
+    return `the gradient −dout·y² overflowed (y = ${formatNumber(y)}, dout = ${formatNumber(dout.data[index])})`;
   }
 }
 
@@ -214,6 +350,21 @@ export class MatMulLayer implements Layer {
   backward(dout: Tensor): (Tensor | null)[] {
     return ops.matmulBackward(need(this.a, 'MatMulLayer'), need(this.b, 'MatMulLayer'), dout);
   }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    return productOverflow(inputs[0], inputs[1], output, index, 'matrix product');
+  }
+  backwardCause(_dout: Tensor, arg: number): string {
+    return `the matrix product of the gradient overflowed (${arg === 0 ? 'dout · Wᵀ' : 'Xᵀ · dout'})`;
+  }
+}
+
+/** Why element `index` of a matrix product X·W is not finite: the sum of products overflowed. */
+function productOverflow(a: Tensor, b: Tensor, output: Tensor, index: number, what: string): string {
+  const cols = b.rank === 2 ? b.shape[1] : 1;
+  const row = Math.floor(index / cols);
+  const col = index % cols;
+  const where = output.size > 1 ? ` at [${output.rank === 2 ? `${row}, ${col}` : index}]` : '';
+  return `the ${what} overflowed${where} (the largest factors are ${formatNumber(maxAbs(a))} and ${formatNumber(maxAbs(b))})`;
 }
 
 export class SumLayer implements Layer {
@@ -222,6 +373,9 @@ export class SumLayer implements Layer {
     expectArity(inputs, 1, 'SumLayer');
     this.shape = inputs[0].shape;
     return Tensor.scalar(ops.sumAll(inputs[0]));
+  }
+  forwardCause(inputs: readonly Tensor[]): string {
+    return sumCause(inputs[0], 'sum');
   }
   backward(dout: Tensor): (Tensor | null)[] {
     return [Tensor.full(need(this.shape, 'SumLayer'), dout.item())];
@@ -234,6 +388,9 @@ export class MeanLayer implements Layer {
     expectArity(inputs, 1, 'MeanLayer');
     this.shape = inputs[0].shape;
     return Tensor.scalar(ops.sumAll(inputs[0]) / inputs[0].size);
+  }
+  forwardCause(inputs: readonly Tensor[]): string {
+    return sumCause(inputs[0], 'sum (for the mean)');
   }
   backward(dout: Tensor): (Tensor | null)[] {
     const shape = need(this.shape, 'MeanLayer');
@@ -263,6 +420,12 @@ export class Affine implements Layer {
     this.dW = dW;
     this.db = db;
     return [dx, dW, db];
+  }
+  forwardCause(inputs: readonly Tensor[], output: Tensor, index: number): string {
+    return productOverflow(inputs[0], inputs[1], output, index, 'affine x·W + b');
+  }
+  backwardCause(_dout: Tensor, arg: number): string {
+    return `the gradient overflowed (${['dout · Wᵀ', 'xᵀ · dout', 'the sum of dout over the batch'][arg] ?? 'dout'})`;
   }
 }
 
@@ -403,8 +566,14 @@ export class SoftmaxWithLoss implements Layer {
     const t = need(this.t, 'SoftmaxWithLoss');
     const k = dout.item() / this.batch;
     const dx = new Float64Array(y.size);
-    for (let i = 0; i < dx.length; i++) dx[i] = (y.data[i] - t.data[i]) * k;
+    for (let i = 0; i < dx.length; i++) dx[i] = ops.chainFactor(k, y.data[i] - t.data[i]);
     return [new Tensor(y.shape, dx), null];
+  }
+  forwardCause(inputs: readonly Tensor[]): string {
+    return `the cross-entropy −Σ t·log(y + 1e-7) overflowed (the largest label is ${formatNumber(maxAbs(inputs[1]))})`;
+  }
+  backwardCause(dout: Tensor): string {
+    return `the gradient (y − t)·dout / N overflowed (dout = ${formatNumber(dout.item())})`;
   }
 }
 

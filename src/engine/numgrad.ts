@@ -11,6 +11,7 @@
 import type { Graph, GraphNode } from './graph';
 import { createLayer, type Layer } from './layers';
 import { sumAll } from './ops';
+import type { NonFiniteReport } from './nonFinite';
 import { Stepper, validateGraph } from './stepper';
 import { Tensor } from './tensor';
 
@@ -132,6 +133,8 @@ export interface BackpropResult {
   values: Tensor[];
   /** Every node's gradient of the output (ones at the output); undefined when it has none. */
   grads: (Tensor | undefined)[];
+  /** Where NaN/±Infinity first appeared (see `Stepper.nonFinite`), in step order. */
+  nonFinite: readonly NonFiniteReport[];
 }
 
 /** Forward and backward pass at once (through the stepper, so the numbers match the panel). */
@@ -151,7 +154,7 @@ export function backprop(graph: Graph): BackpropResult {
     const out = values[graph.output];
     grads[graph.output] = Tensor.full(out.shape, 1);
   }
-  return { values, grads };
+  return { values, grads, nonFinite: stepper.nonFinite() };
 }
 
 export interface NumericalGradientOptions {

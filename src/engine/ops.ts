@@ -70,6 +70,32 @@ export function broadcastBinary(a: Tensor, b: Tensor, f: (x: number, y: number) 
   return new Tensor(shape, out);
 }
 
+/**
+ * Position in an operand of shape `inShape` that element `index` of a broadcast result of shape
+ * `outShape` was computed from (a stretched size of 1 is read at 0).
+ */
+export function broadcastSource(outShape: Shape, inShape: Shape, index: number): number {
+  const [, cols] = asMatrixDims(outShape);
+  const [r, c] = asMatrixDims(inShape);
+  const i = Math.floor(index / cols);
+  const j = index % cols;
+  return (r === 1 ? 0 : i) * c + (c === 1 ? 0 : j);
+}
+
+/**
+ * One factor of the chain rule, upstream gradient × local derivative, with a "strong zero": where
+ * the upstream gradient is exactly 0 the result is 0, even when the local derivative is infinite.
+ * A zero upstream gradient means the output does not change along this path, so no slope of this
+ * node can make it change; IEEE's 0 · ∞ = NaN would say otherwise. (The expanded sigmoid of
+ * x = −800: exp(800) overflows to ∞, 1/(1 + ∞) = 0 sends back 0, and 0 · exp(800) must be 0.)
+ */
+export function chainFactor(d: number, local: number): number {
+  return d === 0 ? 0 : d * local;
+}
+
+/** Elementwise `chainFactor(dout, local)` with broadcasting. */
+export const chain = (dout: Tensor, local: Tensor): Tensor => broadcastBinary(dout, local, chainFactor);
+
 export const add = (a: Tensor, b: Tensor): Tensor => broadcastBinary(a, b, (x, y) => x + y);
 export const sub = (a: Tensor, b: Tensor): Tensor => broadcastBinary(a, b, (x, y) => x - y);
 export const mul = (a: Tensor, b: Tensor): Tensor => broadcastBinary(a, b, (x, y) => x * y);
@@ -174,7 +200,12 @@ export function matmulBackward(a: Tensor, b: Tensor, dout: Tensor): [Tensor, Ten
 
 /** True when every value is a finite number. */
 export function allFinite(a: Tensor): boolean {
+  return firstNonFinite(a) < 0;
+}
+
+/** Index of the first value that is NaN or ±Infinity, or −1. */
+export function firstNonFinite(a: Tensor): number {
   const d = a.data;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
-  return true;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return i;
+  return -1;
 }

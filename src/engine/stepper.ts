@@ -13,6 +13,7 @@
  */
 import type { Graph, GraphNode } from './graph';
 import { createLayer as defaultCreateLayer, type Layer } from './layers';
+import type { NonFiniteReport } from './nonFinite';
 import * as ops from './ops';
 import { Tensor, sameShape, shapeToString } from './tensor';
 
@@ -129,6 +130,8 @@ export class Stepper {
   /** Backward step of each node (−1 for leaves). */
   private readonly bwdStep: Int32Array;
   private readonly createLayer: (node: GraphNode) => Layer;
+  /** Where NaN/±Infinity first appeared, for the steps computed so far (inputs first). */
+  private readonly nonFiniteReports: NonFiniteReport[] = [];
 
   constructor(graph: Graph, options: StepperOptions = {}) {
     validateGraph(graph);
@@ -166,6 +169,28 @@ export class Stepper {
         }
       }
     }
+    for (const node of graph.nodes) {
+      const value = node.op === 'leaf' ? node.value : undefined;
+      const index = value ? ops.firstNonFinite(value) : -1;
+      if (value && index >= 0) {
+        this.nonFiniteReports.push({ nodeId: node.id, phase: 'input', step: -1, index, value: value.data[index], cause: 'the input value is not a finite number' });
+      }
+    }
+  }
+
+  /**
+   * Where a NaN or ±Infinity first appeared among the steps computed so far: every node whose
+   * forward value, or a gradient it sent back, is not finite although all it read was finite (the
+   * nodes that merely carry such a value on are not listed). In step order, inputs first.
+   */
+  nonFinite(): readonly NonFiniteReport[] {
+    return this.nonFiniteReports;
+  }
+
+  /** `nonFinite()` of the whole pass: computes every step (the cursor stays where it is). */
+  nonFiniteOfAllSteps(): readonly NonFiniteReport[] {
+    this.computeUpTo(this.totalSteps);
+    return this.nonFiniteReports;
   }
 
   get cursor(): number {
@@ -422,7 +447,32 @@ export class Stepper {
       }
       this.records.push(rec);
       this.computed = s + 1;
+      this.noteNonFinite(rec, node);
     }
+  }
+
+  /** Records where a step's result first stops being finite (its inputs all finite), with the cause. */
+  private noteNonFinite(rec: StepRecord, node: GraphNode): void {
+    const finiteInputs = rec.inputs.every(ops.allFinite);
+    if (!finiteInputs) return;
+    const layer = this.layers.get(node.id);
+    if (rec.phase === 'forward') {
+      const index = ops.firstNonFinite(rec.output);
+      if (index < 0) return;
+      const value = rec.output.data[index];
+      const cause = safeCause(() => layer?.forwardCause?.(rec.inputs, rec.output, index)) ?? genericCause(value);
+      this.nonFiniteReports.push({ nodeId: node.id, phase: 'forward', step: rec.index, index, value, cause });
+      return;
+    }
+    if (rec.dout === null || !ops.allFinite(rec.dout) || !ops.allFinite(rec.output)) return;
+    const dout = rec.dout;
+    rec.grads.forEach((g, arg) => {
+      const index = g ? ops.firstNonFinite(g) : -1;
+      if (!g || index < 0) return;
+      const value = g.data[index];
+      const cause = safeCause(() => layer?.backwardCause?.(dout, arg, g, index)) ?? `the gradient ${genericCause(value)}`;
+      this.nonFiniteReports.push({ nodeId: node.id, phase: 'backward', step: rec.index, arg, index, value, cause });
+    });
   }
 
   private runForwardStep(s: number, node: GraphNode): ForwardRecord {
@@ -454,6 +504,19 @@ export class Stepper {
       }
     });
     return { phase: 'backward', index: s, nodeId: node.id, inputs, output, dout, grads };
+  }
+}
+
+function genericCause(value: number): string {
+  return Number.isNaN(value) ? 'not a number (NaN)' : 'overflowed the float64 range (about ±1.8e308)';
+}
+
+/** A layer's explanation, or undefined when it has none (an explanation never breaks a step). */
+function safeCause(explain: () => string | undefined): string | undefined {
+  try {
+    return explain();
+  } catch {
+    return undefined;
   }
 }
 

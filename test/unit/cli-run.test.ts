@@ -73,9 +73,10 @@ after(() => {
 type RunJson = { output: string; values: Record<string, unknown>; grads: Record<string, unknown> };
 
 describe('cli run', () => {
-  it('--json: exactly {output, values, grads} with the book numbers (buy apple)', () => {
+  it('--json: exactly {output, values, grads, nonFinite} with the book numbers (buy apple)', () => {
     const out = json<RunJson>(run(['run', 'examples/buy-apple.backprop', '--json']));
-    assert.deepEqual(Object.keys(out), ['output', 'values', 'grads']);
+    assert.deepEqual(Object.keys(out), ['output', 'values', 'grads', 'nonFinite']);
+    assert.deepEqual((out as unknown as { nonFinite: unknown[] }).nonFinite, []);
     assert.equal(out.output, 'price');
     assert.deepEqual(Object.keys(out.values), ['apple', 'apple_num', 'tax', 'apple_price', 'price']);
     assert.ok(Math.abs((out.values.price as number) - 220) < 1e-9);
@@ -116,7 +117,7 @@ describe('cli run', () => {
     const r = run(['run', p, '--json']);
     assert.equal(r.code, 0);
     assert.match(r.stderr, new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:1: warning: 'w' does not affect the output 'y'`));
-    assert.deepEqual(JSON.parse(r.stdout), { output: 'y', values: { x: 1, w: 5, y: 2 }, grads: { x: 2, w: 0, y: 1 } });
+    assert.deepEqual(JSON.parse(r.stdout), { output: 'y', values: { x: 1, w: 5, y: 2 }, grads: { x: 2, w: 0, y: 1 }, nonFinite: [] });
   });
 
   it('human output: aligned names, numpy-style numbers', () => {
