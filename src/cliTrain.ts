@@ -97,9 +97,15 @@ export async function trainCommand(args: readonly string[], io: Pick<CliIo, 'std
   const data = loadData(parsed.data);
   io.stdout(`data: ${data.name}: ${data.train.count} training and ${data.test.count} test samples, ${data.train.features} features, ${data.train.classes} classes\n`);
   io.stdout(`net: ${data.train.features}-${options.hidden}-${data.train.classes}, batch ${options.batch}, learning rate ${options.learningRate}, ${options.iterations} iterations, seed ${options.seed}\n`);
-  const result = await train(data, options, {
-    onEpoch: (e) => io.stdout(`epoch ${e.epoch} (iteration ${e.iteration}): train acc ${e.trainAcc.toFixed(4)}, test acc ${e.testAcc.toFixed(4)}\n`),
-  });
+  let result: Awaited<ReturnType<typeof train>>;
+  try {
+    result = await train(data, options, {
+      onEpoch: (e) => io.stdout(`epoch ${e.epoch} (iteration ${e.iteration}): train acc ${e.trainAcc.toFixed(4)}, test acc ${e.testAcc.toFixed(4)}\n`),
+    });
+  } catch (e) {
+    // A non-finite loss (names the iteration) or a net too large for memory: one clear line.
+    throw fail(e instanceof Error ? e.message : String(e));
+  }
   const last = result.epochs[result.epochs.length - 1];
   if (!last || last.iteration !== result.iterations) {
     io.stdout(`after ${result.iterations} iterations: train acc ${result.trainAcc.toFixed(4)}, test acc ${result.testAcc.toFixed(4)}\n`);

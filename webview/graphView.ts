@@ -215,6 +215,8 @@ export class GraphView {
     if (node.constant) g.classList.add('constant');
     if (node.id === this.model.graph?.output) g.classList.add('output');
     if (node.mismatch) g.classList.add('mismatch');
+    // Where a NaN/±Infinity first appears (the host's warning is in the node's detail and the Problems panel).
+    if (node.nonFinite) g.classList.add('non-finite');
     const title = svg('title', {}, g);
     if (box.shape === 'leaf') {
       const w = box.width;
@@ -281,6 +283,7 @@ export class GraphView {
     const lines = [`${node.label} — ${kind}${node.shape.length ? ` (${shapeText(node.shape)})` : ''}`];
     if (value) lines.push(`${t('value')}: ${previewText(value)}`);
     if (grad) lines.push(`∂: ${previewText(grad)}`);
+    if (node.nonFinite) lines.push(`⚠ ${node.nonFinite.message}`);
     els.title.textContent = lines.join('\n');
     els.g.setAttribute('aria-label', ariaText(node, value, grad));
   }

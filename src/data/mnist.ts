@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { IdxError, isGzip } from '../engine/train/idx';
+import { IdxError, idxTooLarge, isGzip, MAX_IDX_BYTES } from '../engine/train/idx';
 import { MNIST_FILES, mnistFromBytes, type MnistBytes, type MnistFileKey, type TrainTestData } from '../engine/train/dataset';
 
 /** Which file to read for each of the four: the plain name, else the .gz one. */
@@ -26,15 +26,18 @@ export function findMnistFiles(dir: string): Record<MnistFileKey, string> {
 
 /** Reads a file, gunzipping it when it is gzip-compressed; errors name the file. */
 export function readMaybeGzip(path: string): Uint8Array {
+  // Both bounded by MAX_IDX_BYTES: the file before reading it, its gunzipped form while inflating.
+  if (statSync(path).size > MAX_IDX_BYTES) throw new IdxError(idxTooLarge(path, 'is'));
   const raw = readFileSync(path);
   if (!isGzip(raw)) {
     if (path.endsWith('.gz')) throw new IdxError(`${path}: named .gz but not gzip-compressed`);
     return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   }
   try {
-    const out = gunzipSync(raw);
+    const out = gunzipSync(raw, { maxOutputLength: MAX_IDX_BYTES });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new IdxError(idxTooLarge(path, 'decompresses to'));
     throw new IdxError(`${path}: cannot gunzip: ${(e as Error).message}`);
   }
 }

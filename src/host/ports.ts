@@ -4,6 +4,7 @@
  * and `engineBinding.ts` is the one place that wires in the real implementations.
  */
 import type { Graph, OpKind, SourceRange } from '../engine/graph';
+import type { NonFiniteReport } from '../engine/nonFinite';
 import type { Tensor } from '../engine/tensor';
 import type { LocalText, Phase } from '../shared/protocol';
 
@@ -61,6 +62,8 @@ export interface StepperPort {
   };
   /** The step index at which an op node runs in a phase, or -1 (leaves). */
   stepOfNode(nodeId: number, phase: 'forward' | 'backward'): number;
+  /** Where NaN/±Infinity first appears in the whole pass (computing every step). Optional for fakes. */
+  nonFiniteOfAllSteps?(): readonly NonFiniteReport[];
 }
 
 export interface OpDescription {

@@ -8,6 +8,7 @@
  * variable), else by phase and offset.
  */
 import type { Graph, GraphNode } from '../engine/graph';
+import { nonFiniteMessage, type NonFiniteReport } from '../engine/nonFinite';
 import type { Tensor } from '../engine/tensor';
 import type { SessionSnapshot } from '../api';
 import type { EdgeDelta, GraphInfo, NodeDelta, NodeInfo, NodeMismatch, StepState, TensorData } from '../shared/protocol';
@@ -75,6 +76,8 @@ export class GraphSession {
   kind: 'backprop' | 'trace' = 'backprop';
   /** Traced scripts: the check's first mismatch per node. */
   mismatches = new Map<number, NodeMismatch>();
+  /** Where NaN/±Infinity first appears in the current graph's pass, by node (first report of each). */
+  private nonFiniteAt = new Map<number, { phase: NonFiniteReport['phase']; message: string }>();
   /** Per step: the node it runs. Built once per graph. */
   private stepNodes: number[] = [];
   /** Per node: the nodes that consume it. */
@@ -153,6 +156,7 @@ export class GraphSession {
     const target = this.graph && this.stepper ? this.mapCursor(graph, stepper, layoutChanged) : 0;
     this.install(graph, stepper, key);
     this.safeGoTo(target);
+    this.findNonFinite(graph, stepper);
     return { graphChanged: true, layoutChanged, diagnostics: this.diagnostics };
   }
 
@@ -273,6 +277,8 @@ export class GraphSession {
       if (n.origin !== undefined) info.origin = n.origin.key === undefined ? { file: n.origin.file } : { file: n.origin.file, key: n.origin.key };
       const m = this.mismatches.get(n.id);
       if (m) info.mismatch = m;
+      const nonFinite = this.nonFiniteAt.get(n.id);
+      if (nonFinite) info.nonFinite = { ...nonFinite };
       return info;
     });
     return {
@@ -367,15 +373,15 @@ export class GraphSession {
   snapshot(): SessionSnapshot {
     const g = this.graph;
     const s = this.stepper;
-    // Null-prototype: a node labelled `__proto__` is an ordinary key.
-    const values = Object.create(null) as SessionSnapshot['values'];
-    const grads = Object.create(null) as SessionSnapshot['grads'];
+    // Built with Object.fromEntries (own data properties): a node labelled `__proto__` is an ordinary key.
+    const values: [string, ReturnType<typeof toNested>][] = [];
+    const grads: [string, ReturnType<typeof toNested>][] = [];
     if (g) {
       for (const n of g.nodes) {
         const v = this.value(n.id);
         const d = this.grad(n.id);
-        if (v) values[n.label] = toNested(v);
-        if (d) grads[n.label] = toNested(d);
+        if (v) values.push([n.label, toNested(v)]);
+        if (d) grads.push([n.label, toNested(d)]);
       }
     }
     const current = this.currentNode();
@@ -388,9 +394,38 @@ export class GraphSession {
       expanded: this.expanded,
       current: current === null || !g ? null : g.nodes[current].label,
       nodeCount: g?.nodes.length ?? 0,
-      values,
-      grads,
+      values: Object.fromEntries(values),
+      grads: Object.fromEntries(grads),
     };
+  }
+
+  /**
+   * Runs the whole pass once (the stepper records every step, so stepping later recomputes nothing)
+   * and adds a warning diagnostic at each node where a NaN or ±Infinity first appears.
+   */
+  private findNonFinite(graph: Graph, stepper: StepperPort): void {
+    this.nonFiniteAt = new Map();
+    let reports: readonly NonFiniteReport[] = [];
+    try {
+      reports = stepper.nonFiniteOfAllSteps?.() ?? [];
+    } catch {
+      return; // a step that throws is reported when the cursor reaches it
+    }
+    const warnings: SourceDiagnostic[] = [];
+    for (const r of reports) {
+      const node = graph.nodes[r.nodeId];
+      if (!node) continue;
+      const shape = r.phase === 'backward' ? (graph.nodes[node.inputs[r.arg ?? 0]]?.shape ?? []) : node.shape;
+      const message = nonFiniteMessage(graph, r, { shape });
+      if (!this.nonFiniteAt.has(node.id)) this.nonFiniteAt.set(node.id, { phase: r.phase, message });
+      warnings.push({ message, range: node.range, severity: 'warning' });
+    }
+    if (warnings.length > 0) this.diagnostics = [...this.diagnostics, ...warnings];
+  }
+
+  /** The first non-finite report at a node, if any (see `findNonFinite`). */
+  nonFiniteOf(id: number): { phase: NonFiniteReport['phase']; message: string } | undefined {
+    return this.nonFiniteAt.get(id);
   }
 
   private install(graph: Graph, stepper: StepperPort, key: string): void {

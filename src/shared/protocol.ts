@@ -41,6 +41,11 @@ export interface NodeInfo {
   line: number;
   /** Leaves loaded from a numpy file: the file as written in the source and the array's key in an .npz. */
   origin?: { file: string; key?: string };
+  /**
+   * Set when a NaN or ±Infinity first appears at this node (its value, or a gradient it sends back,
+   * although all it read was finite): the phase and the warning, as the editor's Problems panel shows it.
+   */
+  nonFinite?: { phase: 'input' | 'forward' | 'backward'; message: string };
   /** A traced Python script only: the script's numbers here differ from the engine's rule. */
   mismatch?: NodeMismatch;
 }

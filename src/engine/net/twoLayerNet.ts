@@ -41,6 +41,18 @@ export const NET_PARAM_KEYS = ['W1', 'b1', 'W2', 'b2'] as const;
 /** Rows the net reads as input: a float array, or any array-like of numbers (e.g. bytes already scaled elsewhere). */
 export type RowSource = Float64Array | Float32Array | ArrayLike<number>;
 
+/**
+ * Largest heap a net may ask for, in float64 values (512 MB): a bound checked before allocating,
+ * so `--hidden 10000000` is a clear error and not a failed WebAssembly.Memory.
+ */
+export const MAX_NET_DOUBLES = 64 * 2 ** 20;
+
+/** Float64 values the net's heap holds: parameters and gradients, plus one batch of activations. */
+export function twoLayerNetDoubles(inputSize: number, hiddenSize: number, outputSize: number, maxBatch: number): number {
+  const I = inputSize, H = hiddenSize, O = outputSize, B = maxBatch;
+  return 2 * (I * H + H + H * O + O) + B * (I + 1 + 3 * H + 4 * O);
+}
+
 export class TwoLayerNet {
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -63,6 +75,13 @@ export class TwoLayerNet {
     }
     const maxBatch = opts.maxBatch ?? 100;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`TwoLayerNet: maxBatch must be a positive integer, got ${maxBatch}`);
+    const doubles = twoLayerNetDoubles(inputSize, hiddenSize, outputSize, maxBatch);
+    if (doubles > MAX_NET_DOUBLES) {
+      const mb = (n: number): string => Math.ceil((n * 8) / 2 ** 20).toLocaleString('en-US');
+      throw new Error(
+        `a ${inputSize}-${hiddenSize}-${outputSize} net with batch ${maxBatch} needs about ${mb(doubles)} MB, more than the limit of ${mb(MAX_NET_DOUBLES)} MB; use fewer hidden units or a smaller batch`,
+      );
+    }
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.outputSize = outputSize;

@@ -26,6 +26,18 @@ export interface IdxArray {
 const UBYTE = 0x08;
 
 /**
+ * Largest idx file accepted, compressed or not, in bytes (128 MB): more than any MNIST-format
+ * file (the 60,000 training images are 47 MB). Gunzipping stops there, so a small .gz cannot
+ * decompress into gigabytes.
+ */
+export const MAX_IDX_BYTES = 128 * 2 ** 20;
+
+/** The message for data past MAX_IDX_BYTES (`what`: "is", "decompresses to"). */
+export function idxTooLarge(name: string, what: string): string {
+  return `${name}: ${what} more than ${MAX_IDX_BYTES / 2 ** 20} MB, more than any MNIST-format file (the 60,000 training images are 47 MB)`;
+}
+
+/**
  * Parses an idx file of unsigned bytes with exactly `rank` dimensions.
  * `name` only labels error messages.
  */

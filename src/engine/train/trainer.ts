@@ -73,6 +73,26 @@ export interface TrainResult {
   backend: string;
 }
 
+/**
+ * Training stopped because the mini-batch loss is NaN or ±Infinity: every later update would be
+ * NaN too, and accuracies computed from such weights mean nothing.
+ */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly iteration: number,
+    readonly loss: number,
+    readonly learningRate: number,
+  ) {
+    const value = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity';
+    const why =
+      iteration === 1
+        ? 'before any update: the data or the initial weights are not finite'
+        : `after ${iteration - 1} update${iteration === 2 ? '' : 's'} with learning rate ${learningRate} the weights are no longer finite; try a smaller learning rate (the book uses 0.1)`;
+    super(`training stopped at iteration ${iteration}: the loss is ${value} (${why})`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
 /** Fills missing options with the book's defaults and checks ranges; throws a readable Error. */
 export function resolveTrainOptions(partial: Partial<TrainOptions>): TrainOptions {
   const o: TrainOptions = { ...BOOK_DEFAULTS, ...stripUndefined(partial) };
@@ -154,6 +174,7 @@ export async function train(data: TrainTestData, partial: Partial<TrainOptions>,
     }
     rng.choice(tr.count, idx);
     const loss = net.gradientOfSamples(tr, idx, tBatch);
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(i + 1, loss, options.learningRate);
     net.sgdStep(options.learningRate);
     done = i + 1;
     hooks.onIteration?.(done, loss);

@@ -1,4 +1,5 @@
 /** Entry of dist/web/worker.js: the training worker in the web extension host (a Web Worker). */
+import { gunzipBounded } from './gunzipStream';
 import { WorkerCore } from './workerCore';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
 
@@ -8,14 +9,9 @@ interface WorkerScope {
 }
 const scope = globalThis as unknown as WorkerScope;
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 const core = new WorkerCore({
   post: (msg: WorkerToHost) => scope.postMessage(msg),
-  gunzip,
+  gunzip: gunzipBounded,
   yieldControl: () => new Promise((resolve) => setTimeout(resolve, 0)),
 });
 scope.addEventListener('message', (e) => void core.handle(e.data));

@@ -4,6 +4,7 @@
  * Where neither can start, the same code runs in-process (it yields between iterations, so the host
  * still answers, only slower).
  */
+import { gunzipBounded } from './gunzipStream';
 import * as vscode from 'vscode';
 import { WorkerCore } from './workerCore';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
@@ -89,7 +90,7 @@ function startInProcess(onMessage: WorkerListener): TrainingWorker {
     post: (msg) => {
       if (alive) onMessage(msg);
     },
-    gunzip: gunzipInProcess,
+    gunzip: gunzipBounded,
     yieldControl: () => new Promise((resolve) => setTimeout(resolve, 0)),
   });
   return {
@@ -103,7 +104,3 @@ function startInProcess(onMessage: WorkerListener): TrainingWorker {
   };
 }
 
-async function gunzipInProcess(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}

@@ -5,7 +5,7 @@
  */
 import { compile, type FileContent } from '../../language';
 import { gradientCheck, NUMERICAL_H } from '../../engine/numgrad';
-import { isGzip } from '../../engine/train/idx';
+import { idxTooLarge, isGzip, MAX_IDX_BYTES } from '../../engine/train/idx';
 import { mnistFromBytes, spiralData, type MnistBytes, type MnistFileKey, type TrainTestData, type Dataset } from '../../engine/train/dataset';
 import { train, resolveTrainOptions, type EpochReport, type TrainOptions } from '../../engine/train/trainer';
 import { summarizeGradientCheck } from '../../engine/train/gradcheckReport';
@@ -13,7 +13,8 @@ import type { DataSource, HostToWorker, TrainedNet, WorkerToHost } from './worke
 
 export interface WorkerEnv {
   post(msg: WorkerToHost): void;
-  gunzip(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Gunzips, failing once the output passes `maxBytes` (never holding more than that). */
+  gunzip(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
   /** Lets queued messages (cancel) in; in a worker: a macrotask (setTimeout 0). */
   yieldControl(): Promise<void>;
 }
@@ -58,9 +59,10 @@ export class WorkerCore {
     for (const key of Object.keys(data.files) as MnistFileKey[]) {
       const f = data.files[key];
       let bytes = f.bytes;
+      if (bytes.byteLength > MAX_IDX_BYTES) throw new Error(idxTooLarge(f.name, 'is'));
       if (isGzip(bytes)) {
         try {
-          bytes = await this.env.gunzip(bytes);
+          bytes = await this.env.gunzip(bytes, MAX_IDX_BYTES);
         } catch (e) {
           throw new Error(`${f.name}: cannot gunzip: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
         }
