@@ -405,7 +405,7 @@ export class GraphSession {
    */
   private findNonFinite(graph: Graph, stepper: StepperPort): void {
     this.nonFiniteAt = new Map();
-    let reports: readonly NonFiniteReport[] = [];
+    let reports: readonly NonFiniteReport[];
     try {
       reports = stepper.nonFiniteOfAllSteps?.() ?? [];
     } catch {
