@@ -4,7 +4,7 @@ import type { Graph, GraphNode } from '../engine/graph';
 import { writeNpy } from '../engine/io/npy';
 import { formatNumber, opInfo } from '../engine/layers';
 import { elementPosition, nonFiniteMessage, type NonFiniteReport } from '../engine/nonFinite';
-import { backprop, gradientCheck } from '../engine/numgrad';
+import { backprop, gradientCheck, MAX_GRADCHECK_WORK } from '../engine/numgrad';
 import { Stepper, StepError } from '../engine/stepper';
 import { type NestedArray, Tensor } from '../engine/tensor';
 import { outputKeys } from '../language/index';
@@ -258,6 +258,11 @@ export function stepsCommand(io: CliIo, p: LoadedProgram, options: CommandOption
   if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
 }
 
+/** "checked 25 of 1,000,000 elements of W (seeded sample)". */
+export function sampledNote(l: { label: string; checked: number; total: number }): string {
+  return `checked ${l.checked.toLocaleString('en-US')} of ${l.total.toLocaleString('en-US')} elements of ${l.label} (seeded sample)`;
+}
+
 function formatMs(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
 }
@@ -270,18 +275,21 @@ export function gradcheckCommand(io: CliIo, p: LoadedProgram, options: CommandOp
     throw engineFailure(p, e);
   }
   if (options.json) {
-    const leaves = jsonRecord<{ maxAbsDiff: number; meanAbsDiff: number }>();
-    for (const l of check.leaves) leaves[l.label] = { maxAbsDiff: l.maxAbsDiff, meanAbsDiff: l.meanAbsDiff };
+    const leaves = jsonRecord<{ maxAbsDiff: number; meanAbsDiff: number; elements: number; checked: number; sampled: boolean }>();
+    for (const l of check.leaves) leaves[l.label] = { maxAbsDiff: l.maxAbsDiff, meanAbsDiff: l.meanAbsDiff, elements: l.total, checked: l.checked, sampled: l.sampledIndices !== undefined };
     io.stdout(`${JSON.stringify({ leaves, numericalMs: check.numericalMs, backpropMs: check.backpropMs })}\n`);
     return;
   }
   const exp = (x: number): string => (Number.isNaN(x) ? 'nan' : x.toExponential(2).replace(/e([+-])(\d)$/, 'e$10$2'));
-  const header = ['leaf', 'elements', 'max |diff|', 'mean |diff|'];
-  const rows = check.leaves.map((l) => [l.label, String(l.numerical.size), exp(l.maxAbsDiff), exp(l.meanAbsDiff)]);
+  const header = ['leaf', 'elements', 'checked', 'max |diff|', 'mean |diff|'];
+  const rows = check.leaves.map((l) => [l.label, String(l.total), String(l.checked), exp(l.maxAbsDiff), exp(l.meanAbsDiff)]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const fmtRow = (r: string[]): string => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ');
   const lines = [`gradient check of ${p.graph.nodes[p.graph.output].label} (central difference, h = 1e-4)`, '', fmtRow(header), ...rows.map(fmtRow)];
   if (rows.length === 0) lines.push('(no leaf to check: every leaf is a constant)');
+  const sampled = check.leaves.filter((l) => l.sampledIndices !== undefined);
+  if (sampled.length > 0) lines.push('');
+  for (const l of sampled) lines.push(`${sampledNote(l)}: checking every element would cost more than ${MAX_GRADCHECK_WORK.toLocaleString('en-US')} operations`);
   const r = check.backpropMs > 0 ? check.numericalMs / check.backpropMs : NaN;
   const ratio = !Number.isFinite(r) ? '' : r >= 1 ? ` — backprop is ${r.toFixed(1)}× faster` : ` — on a graph this small the numerical gradient is ${(1 / r).toFixed(1)}× faster`;
   lines.push('', `numerical gradient: ${formatMs(check.numericalMs)} ms, backprop: ${formatMs(check.backpropMs)} ms${ratio}`);

@@ -12,6 +12,7 @@ import type { Graph, GraphNode } from './graph';
 import { createLayer, type Layer } from './layers';
 import { sumAll } from './ops';
 import type { NonFiniteReport } from './nonFinite';
+import { createRng } from './random';
 import { Stepper, validateGraph } from './stepper';
 import { Tensor } from './tensor';
 
@@ -42,18 +43,7 @@ class ForwardEvaluator {
 
   /** What re-running after a change of leaf `leafId` involves. */
   plan(leafId: number): LeafPlan {
-    const hit = new Uint8Array(this.graph.nodes.length);
-    hit[leafId] = 1;
-    const downstream: number[] = [];
-    for (const node of this.graph.nodes) {
-      if (node.id > leafId && node.inputs.some((i) => hit[i])) {
-        hit[node.id] = 1;
-        downstream.push(node.id);
-      }
-    }
-    const output = this.graph.output;
-    const end = downstream.indexOf(output);
-    return { leafId, downstream: end < 0 ? [] : downstream.slice(0, end + 1), reachesOutput: output === leafId || end >= 0, affected: hit };
+    return leafPlan(this.graph, leafId);
   }
 
   /**
@@ -79,6 +69,45 @@ class ForwardEvaluator {
     }
     return sumAll(scratch[output]);
   }
+}
+
+/**
+ * Arithmetic of one re-evaluation after changing one element of the plan's leaf: the descendants
+ * it re-runs (a product updated by its rank-1 change costs one row or column, not the product).
+ */
+function evaluationCost(graph: Graph, plan: LeafPlan, incremental: boolean): number {
+  const size = (id: number): number => graph.nodes[id].shape.reduce((a, b) => a * b, 1);
+  let cost = 1;
+  for (const id of plan.downstream) {
+    const node = graph.nodes[id];
+    const arg = node.inputs.indexOf(plan.leafId);
+    const onlyChange = arg >= 0 && node.inputs.every((input, k) => k === arg || !plan.affected[input]);
+    if (node.op === 'matmul' || node.op === 'affine') {
+      const a = graph.nodes[node.inputs[0]].shape;
+      const k = a[a.length - 1] ?? 1;
+      const out = graph.nodes[node.id].shape;
+      cost += incremental && onlyChange ? Math.max(out[0] ?? 1, out[1] ?? 1) + size(id) : size(id) * k;
+    } else {
+      cost += Math.max(size(id), ...node.inputs.map(size));
+    }
+  }
+  return cost;
+}
+
+/** What re-running after a change of leaf `leafId` involves (from the graph alone). */
+function leafPlan(graph: Graph, leafId: number): LeafPlan {
+  const hit = new Uint8Array(graph.nodes.length);
+  hit[leafId] = 1;
+  const downstream: number[] = [];
+  for (const node of graph.nodes) {
+    if (node.id > leafId && node.inputs.some((i) => hit[i])) {
+      hit[node.id] = 1;
+      downstream.push(node.id);
+    }
+  }
+  const output = graph.output;
+  const end = downstream.indexOf(output);
+  return { leafId, downstream: end < 0 ? [] : downstream.slice(0, end + 1), reachesOutput: output === leafId || end >= 0, affected: hit };
 }
 
 interface LeafPlan {
@@ -157,6 +186,65 @@ export function backprop(graph: Graph): BackpropResult {
   return { values, grads, nonFinite: stepper.nonFinite() };
 }
 
+/**
+ * Arithmetic a gradient check may spend on the numerical gradient (elements × 2 evaluations × the
+ * cost of one evaluation), about a second or two. A check that would cost more compares a seeded
+ * random sample of each large leaf's elements instead, and says so.
+ */
+export const MAX_GRADCHECK_WORK = 50_000_000;
+
+/** The sample of a leaf's elements a check compares (all of them when it is affordable). */
+export interface LeafSample {
+  leafId: number;
+  /** Elements compared, ascending; undefined = every element. */
+  indices?: Int32Array;
+  /** Elements compared and the leaf's element count. */
+  checked: number;
+  total: number;
+}
+
+/**
+ * Which elements of each checked leaf the numerical gradient evaluates, bounded by `budget`
+ * before anything runs: leaves are served cheapest first, each taking at most an even share of
+ * what is left; a leaf that does not fit is sampled (seeded, so the same file checks the same
+ * elements every time), at least one element each.
+ */
+export function planGradientCheck(graph: Graph, options: { budget?: number; seed?: number; incremental?: boolean } = {}): LeafSample[] {
+  const incremental = options.incremental ?? true;
+  const leaves = checkedLeaves(graph).map((leaf) => {
+    const total = leaf.value?.size ?? 0;
+    const perElement = 2 * evaluationCost(graph, leafPlan(graph, leaf.id), incremental);
+    return { leaf, total, perElement };
+  });
+  let remaining = options.budget ?? MAX_GRADCHECK_WORK;
+  const order = leaves.map((_, i) => i).sort((a, b) => leaves[a].total * leaves[a].perElement - leaves[b].total * leaves[b].perElement);
+  const out = new Array<LeafSample>(leaves.length);
+  const rng = createRng(options.seed ?? 0);
+  order.forEach((i, k) => {
+    const { leaf, total, perElement } = leaves[i];
+    const share = remaining / (order.length - k);
+    const affordable = Math.max(Math.min(total, 1), Math.floor(share / perElement));
+    if (affordable >= total) {
+      out[i] = { leafId: leaf.id, checked: total, total };
+      remaining -= total * perElement;
+      return;
+    }
+    out[i] = { leafId: leaf.id, indices: sampleIndices(total, affordable, rng), checked: affordable, total };
+    remaining -= affordable * perElement;
+  });
+  return out;
+}
+
+/** `k` distinct indices of 0 … n−1, ascending (Floyd's algorithm: O(k) memory). */
+function sampleIndices(n: number, k: number, rng: { next(): number }): Int32Array {
+  const chosen = new Set<number>();
+  for (let j = n - k; j < n; j++) {
+    const t = Math.floor(rng.next() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return Int32Array.from([...chosen].sort((a, b) => a - b));
+}
+
 export interface NumericalGradientOptions {
   /** Step for the central difference (default 1e-4, as in the book). */
   h?: number;
@@ -170,6 +258,11 @@ export interface NumericalGradientOptions {
    * (default true; false re-runs every descendant in full, as the book's code does).
    */
   incremental?: boolean;
+  /**
+   * Which elements to evaluate per leaf (from `planGradientCheck`); default: the plan for
+   * MAX_GRADCHECK_WORK, so a huge leaf is sampled. Elements not evaluated are NaN.
+   */
+  samples?: readonly LeafSample[];
 }
 
 /** Leaves whose gradient is checked: every non-constant leaf. */
@@ -184,9 +277,11 @@ export function checkedLeaves(graph: Graph): GraphNode[] {
 export function numericalGradients(graph: Graph, options: NumericalGradientOptions = {}): Map<number, Tensor> | undefined {
   const h = options.h ?? NUMERICAL_H;
   const incremental = options.incremental ?? true;
+  const samples = options.samples ?? planGradientCheck(graph, { incremental });
   const evaluator = new ForwardEvaluator(graph);
   const leaves = checkedLeaves(graph);
-  const total = leaves.reduce((n, l) => n + (l.value?.size ?? 0), 0);
+  const sampleOf = new Map(samples.map((s) => [s.leafId, s]));
+  const total = leaves.reduce((n, l) => n + (sampleOf.get(l.id)?.checked ?? l.value?.size ?? 0), 0);
   let done = 0;
   const out = new Map<number, Tensor>();
   for (const leaf of leaves) {
@@ -195,8 +290,12 @@ export function numericalGradients(graph: Graph, options: NumericalGradientOptio
     // Perturb a private copy: the graph's own leaf value is shared with the stepper.
     const data = base.data.slice();
     const probe = new Tensor(base.shape, data);
+    const indices = sampleOf.get(leaf.id)?.indices;
     const grad = new Float64Array(base.size);
-    for (let i = 0; i < data.length; i++) {
+    if (indices) grad.fill(NaN);
+    const count = indices ? indices.length : data.length;
+    for (let k = 0; k < count; k++) {
+      const i = indices ? indices[k] : k;
       const x = data[i];
       data[i] = x + h;
       const fPlus = evaluator.outputSumWith(plan, probe, i, incremental);
@@ -215,6 +314,11 @@ export function numericalGradients(graph: Graph, options: NumericalGradientOptio
 export interface LeafCheck {
   id: number;
   label: string;
+  /** Elements compared (all, or a seeded sample of a leaf too large to check in full) and in total. */
+  checked: number;
+  total: number;
+  /** The compared elements when sampled (ascending); undefined when every element was compared. */
+  sampledIndices?: Int32Array;
   /** Largest |backprop − numerical| over the leaf's elements. */
   maxAbsDiff: number;
   /** Mean |backprop − numerical|. */
@@ -235,10 +339,12 @@ export interface GradientCheckResult {
 
 /** Compares backprop's gradients with the numerical gradient, per non-constant leaf. */
 export function gradientCheck(graph: Graph, options: NumericalGradientOptions = {}): GradientCheckResult {
+  const samples = options.samples ?? planGradientCheck(graph, { incremental: options.incremental });
+  const sampleOf = new Map(samples.map((s) => [s.leafId, s]));
   const t0 = performance.now();
   const bp = backprop(graph);
   const t1 = performance.now();
-  const numerical = numericalGradients(graph, options);
+  const numerical = numericalGradients(graph, { ...options, samples });
   const t2 = performance.now();
   if (!numerical) return { leaves: [], backpropMs: t1 - t0, numericalMs: t2 - t1, completed: false };
   const leaves: LeafCheck[] = [];
@@ -249,13 +355,18 @@ export function gradientCheck(graph: Graph, options: NumericalGradientOptions = 
     const b = bp.grads[leaf.id] ?? Tensor.zeros(num.shape);
     let max = 0;
     let sum = 0;
-    for (let i = 0; i < num.size; i++) {
+    const indices = sampleOf.get(leaf.id)?.indices;
+    const count = indices ? indices.length : num.size;
+    for (let k = 0; k < count; k++) {
+      const i = indices ? indices[k] : k;
       const d = Math.abs(b.data[i] - num.data[i]);
       // NaN must show up as a failure, not vanish in Math.max.
       max = Number.isNaN(d) || Number.isNaN(max) ? NaN : Math.max(max, d);
       sum += d;
     }
-    leaves.push({ id: leaf.id, label: leaf.label, maxAbsDiff: max, meanAbsDiff: num.size ? sum / num.size : 0, backprop: b, numerical: num });
+    const check: LeafCheck = { id: leaf.id, label: leaf.label, checked: count, total: num.size, maxAbsDiff: max, meanAbsDiff: count ? sum / count : 0, backprop: b, numerical: num };
+    if (indices) check.sampledIndices = indices;
+    leaves.push(check);
   }
   return { leaves, backpropMs: t1 - t0, numericalMs: t2 - t1, completed: true };
 }

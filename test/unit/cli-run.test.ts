@@ -180,7 +180,7 @@ describe('cli gradcheck', () => {
     assert.deepEqual(Object.keys(out), ['leaves', 'numericalMs', 'backpropMs']);
     assert.deepEqual(Object.keys(out.leaves).sort(), ['W1', 'W2', 'b1', 'b2', 'x']);
     for (const [name, l] of Object.entries(out.leaves)) {
-      assert.deepEqual(Object.keys(l), ['maxAbsDiff', 'meanAbsDiff']);
+      assert.deepEqual(Object.keys(l), ['maxAbsDiff', 'meanAbsDiff', 'elements', 'checked', 'sampled']);
       assert.ok(l.maxAbsDiff < 1e-6, name);
       assert.ok(l.meanAbsDiff <= l.maxAbsDiff, name);
     }
@@ -196,8 +196,8 @@ describe('cli gradcheck', () => {
   it('human output: a table and the timings', () => {
     const r = run(['gradcheck', 'examples/affine-batch.backprop']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /leaf\s+elements\s+max \|diff\|\s+mean \|diff\|/);
-    assert.match(r.stdout, /\nW\s+6\s+\d\.\d\de-\d\d/);
+    assert.match(r.stdout, /leaf\s+elements\s+checked\s+max \|diff\|\s+mean \|diff\|/);
+    assert.match(r.stdout, /\nW\s+6\s+6\s+\d\.\d\de-\d\d/);
     assert.match(r.stdout, /numerical gradient: [\d.]+ ms, backprop: [\d.]+ ms/);
   });
 });

@@ -328,6 +328,10 @@ class TrainingPanel {
     }
     table.append(thead, tbody);
     box.append(table);
+    // A leaf too large to check in full was compared on a seeded sample: say so, per leaf.
+    for (const l of r.leaves) {
+      if (l.sampled) box.append(el('p', 'hint sampled', t('sampledLeaf', l.checked.toLocaleString(), l.size.toLocaleString(), l.label)));
+    }
     // The worst entries of the worst leaf (or of every leaf that fails).
     const detailLeaves = r.leaves.filter((l) => !(l.maxAbsDiff < GOOD_DIFF) || l.label === r.worstLeaf);
     for (const l of detailLeaves) {

@@ -18,6 +18,9 @@ export interface LeafReport {
   label: string;
   shape: number[];
   size: number;
+  /** Elements compared: `size`, or a seeded sample of a leaf too large to check in full. */
+  checked: number;
+  sampled: boolean;
   maxAbsDiff: number;
   meanAbsDiff: number;
   worst: WorstEntry[];
@@ -46,14 +49,17 @@ export function summarizeGradientCheck(result: GradientCheckResult, fileName: st
   const leaves: LeafReport[] = result.leaves.map((l) => {
     const shape = [...l.numerical.shape];
     const diffs: WorstEntry[] = [];
-    for (let i = 0; i < l.numerical.size; i++) {
+    const indices = l.sampledIndices;
+    const count = indices ? indices.length : l.numerical.size;
+    for (let k = 0; k < count; k++) {
+      const i = indices ? indices[k] : k;
       const b = l.backprop.data[i];
       const n = l.numerical.data[i];
       const d = Math.abs(b - n);
       const entry: WorstEntry = { index: i, position: positionOf(i, shape), backprop: b, numerical: n, absDiff: d };
       insertWorst(diffs, entry, worstPerLeaf);
     }
-    return { label: l.label, shape, size: l.numerical.size, maxAbsDiff: l.maxAbsDiff, meanAbsDiff: l.meanAbsDiff, worst: diffs };
+    return { label: l.label, shape, size: l.numerical.size, checked: l.checked, sampled: indices !== undefined, maxAbsDiff: l.maxAbsDiff, meanAbsDiff: l.meanAbsDiff, worst: diffs };
   });
   let max = 0;
   let worstLeaf: string | null = null;
