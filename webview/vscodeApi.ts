@@ -33,17 +33,27 @@ function isView(x: unknown): x is View {
   return typeof x === 'object' && x !== null && [v.x, v.y, v.k].every((n) => typeof n === 'number' && Number.isFinite(n));
 }
 
-/** The saved state, if it looks like ours (it may come from an older version of the panel). */
+/**
+ * The saved state, if it looks like ours (it may come from an older version of the panel): own
+ * properties only; the host validates the URI again before opening anything.
+ */
 export function loadState(): PanelState | undefined {
-  const s = api.getState() as Partial<PanelState> | undefined;
-  if (!s || typeof s !== 'object' || typeof s.uri !== 'string') return undefined;
+  const s: unknown = api.getState();
+  if (!s || typeof s !== 'object' || Array.isArray(s)) return undefined;
+  const own = (k: keyof PanelState): unknown => (Object.prototype.hasOwnProperty.call(s, k) ? (s as Record<string, unknown>)[k] : undefined);
+  const uri = own('uri');
+  if (typeof uri !== 'string') return undefined;
+  const cursor = own('cursor');
+  const selected = own('selected');
+  const view = own('view');
+  const layoutKey = own('layoutKey');
   return {
-    uri: s.uri,
-    cursor: typeof s.cursor === 'number' ? s.cursor : 0,
-    expanded: s.expanded === true,
-    selected: typeof s.selected === 'number' ? s.selected : null,
-    view: isView(s.view) ? s.view : undefined,
-    layoutKey: typeof s.layoutKey === 'string' ? s.layoutKey : undefined,
+    uri,
+    cursor: typeof cursor === 'number' ? cursor : 0,
+    expanded: own('expanded') === true,
+    selected: typeof selected === 'number' ? selected : null,
+    view: isView(view) ? view : undefined,
+    layoutKey: typeof layoutKey === 'string' ? layoutKey : undefined,
   };
 }
 

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
 import { LANGUAGE_ID, toVsRange } from './controller';
-import { formatCompact, shapeTuple, tensorMarkdown } from './format';
+import { escapeMarkdown, formatCompact, shapeTuple, tensorMarkdown } from './format';
 import type { GraphSession } from './session';
 import type { GraphNode } from '../engine/graph';
 
@@ -50,11 +50,15 @@ export function nodeMarkdown(session: GraphSession, n: GraphNode): vscode.Markdo
   const grad = session.grad(n.id);
   const md = new vscode.MarkdownString(undefined, true);
   const kind = n.op === 'leaf' ? vscode.l10n.t('input') : `${session.nodeSymbol(n)} (${n.op})`;
-  md.appendMarkdown(`**${n.label}** · ${kind} · ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
+  // The label is the user's text: escaped, so Markdown in a name (`__proto__`, `a_b_c`) shows as typed.
+  const label = escapeMarkdown(n.label);
+  md.appendMarkdown(`**${label}** · ${escapeMarkdown(kind)} · ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
+  const nonFinite = session.nonFiniteOf(n.id);
+  if (nonFinite) md.appendMarkdown(`$(warning) ${escapeMarkdown(nonFinite.message)}\n\n`);
   const origin = originText(n);
   if (origin) md.appendMarkdown(`${origin}\n\n`);
   md.appendMarkdown(`**${vscode.l10n.t('value')}**: ${value ? (value.shape.length === 0 ? tensorMarkdown(value) : `\n\n${tensorMarkdown(value)}`) : `_${vscode.l10n.t('not computed yet')}_`}\n\n`);
-  md.appendMarkdown(`**${vscode.l10n.t('gradient')}** ∂L/∂${n.label}: ${grad ? (grad.shape.length === 0 ? tensorMarkdown(grad) : `\n\n${tensorMarkdown(grad)}`) : `_${vscode.l10n.t('not computed yet')}_`}`);
+  md.appendMarkdown(`**${vscode.l10n.t('gradient')}** ∂L/∂${label}: ${grad ? (grad.shape.length === 0 ? tensorMarkdown(grad) : `\n\n${tensorMarkdown(grad)}`) : `_${vscode.l10n.t('not computed yet')}_`}`);
   return md;
 }
 

@@ -91,9 +91,12 @@ export function toNested(t: TensorView): NestedArray {
   return out;
 }
 
-/** Escapes text for a Markdown table cell or inline text. */
+/**
+ * Escapes text (a name, a label, a message) for a Markdown table cell or inline text: `__proto__`
+ * stays `__proto__`, `$(x)` is not a theme icon, `&amp;` not an entity, and a line break no new block.
+ */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>~-]/g, (ch) => `\\${ch}`);
+  return s.replace(/[\\`*_{}[\]()#+!|<>~$&-]/g, (ch) => `\\${ch}`).replace(/\r\n|\r|\n/g, ' ');
 }
 
 /**

@@ -98,7 +98,8 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
     }
     const md = new vscode.MarkdownString(undefined, true);
     if (mismatch) md.appendMarkdown(`$(warning) ${escapeMarkdown(vscode.env.language.startsWith('ko') ? mismatch.message.ko : mismatch.message.en)}\n\n`);
-    md.appendMarkdown(`**${n.label}** ${leaf ? vscode.l10n.t('input') : `\`${symbol || n.op}\``} — ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
+    const label = escapeMarkdown(n.label);
+    md.appendMarkdown(`**${label}** ${leaf ? vscode.l10n.t('input') : `\`${symbol || n.op}\``} — ${vscode.l10n.t('shape')} \`${shapeTuple(n.shape)}\`\n\n`);
     const origin = originText(n);
     if (origin) md.appendMarkdown(`${origin}\n\n`);
     if (!leaf) {
@@ -107,7 +108,7 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
       md.appendMarkdown(`${vscode.l10n.t('forward step {0}, backward step {1}', fs, bs)}\n\n`);
     }
     md.appendMarkdown(`${vscode.l10n.t('value')}:\n\n${value ? tensorMarkdown(value) : vscode.l10n.t('not computed yet')}\n\n`);
-    md.appendMarkdown(`${vscode.l10n.t('gradient')} ∂L/∂${n.label}:\n\n${grad ? tensorMarkdown(grad) : vscode.l10n.t('not computed yet')}`);
+    md.appendMarkdown(`${vscode.l10n.t('gradient')} ∂L/∂${label}:\n\n${grad ? tensorMarkdown(grad) : vscode.l10n.t('not computed yet')}`);
     ti.tooltip = md;
     ti.accessibilityInformation = { label: `${n.label} ${desc}` };
     return ti;

@@ -55,14 +55,44 @@ ${p.rootHtml ?? '<div id="backprop-root" data-cursor="0" data-total="0" data-pha
 </html>`;
 }
 
-/** Validates the state a webview persisted (untrusted, like every message from it). */
+/** URI schemes of text documents a stepper session can be for (local, remote, virtual, web, unsaved). */
+const DOCUMENT_SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-test-web', 'vscode-userdata', 'memfs']);
+
+/**
+ * Whether the panel may open this document again when it is restored: a `.backprop` file of a
+ * document scheme, or an unsaved (untitled) document. Never `command:`, `http:` or another
+ * language's file, whatever a saved state claims.
+ */
+export function isPanelDocumentUri(uri: string): boolean {
+  const m = /^([a-z][a-z0-9+.-]*):/i.exec(uri);
+  if (!m) return false;
+  const scheme = m[1].toLowerCase();
+  if (!DOCUMENT_SCHEMES.has(scheme)) return false;
+  if (scheme === 'untitled') return true;
+  const path = uri.slice(m[0].length).split(/[?#]/)[0];
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  return /\.backprop$/i.test(decoded);
+}
+
+/**
+ * Validates the state a webview persisted (untrusted, like every message from it): own properties
+ * only (nothing inherited from a prototype counts) and only a document URI the panel may open.
+ */
 export function parsePersistedState(x: unknown): WebviewPersistedState | undefined {
-  if (typeof x !== 'object' || x === null) return undefined;
-  const r = x as Record<string, unknown>;
-  if (typeof r.uri !== 'string' || r.uri.length === 0 || r.uri.length > 4096) return undefined;
-  const cursor = typeof r.cursor === 'number' && Number.isInteger(r.cursor) && r.cursor >= 0 ? r.cursor : 0;
-  const expanded = r.expanded === true;
-  const selected = typeof r.selected === 'number' && Number.isInteger(r.selected) && r.selected >= 0 ? r.selected : null;
-  return { uri: r.uri, cursor, expanded, selected };
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const own = (k: string): unknown => (Object.hasOwn(x, k) ? (x as Record<string, unknown>)[k] : undefined);
+  const uri = own('uri');
+  if (typeof uri !== 'string' || uri.length === 0 || uri.length > 4096 || !isPanelDocumentUri(uri)) return undefined;
+  const c = own('cursor');
+  const cursor = typeof c === 'number' && Number.isInteger(c) && c >= 0 ? c : 0;
+  const expanded = own('expanded') === true;
+  const sel = own('selected');
+  const selected = typeof sel === 'number' && Number.isInteger(sel) && sel >= 0 ? sel : null;
+  return { uri, cursor, expanded, selected };
 }
 

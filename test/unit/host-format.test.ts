@@ -59,6 +59,9 @@ describe('host format: numbers like the book prints them', () => {
     assert.equal(shapeTuple([3]), '(3,)');
     assert.equal(shapeTuple([2, 3]), '(2, 3)');
     assert.equal(escapeMarkdown('a_b*c|d'), 'a\\_b\\*c\\|d');
+    // Hovers show user labels as typed: no bold from __proto__, no icon from $(x), no entity, no new block.
+    assert.equal(escapeMarkdown('__proto__'), '\\_\\_proto\\_\\_');
+    assert.equal(escapeMarkdown('$(warning) &amp; [x](command:y)\n# h'), '\\$\\(warning\\) \\&amp; \\[x\\]\\(command:y\\) \\# h');
   });
 });
 

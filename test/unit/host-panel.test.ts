@@ -63,6 +63,23 @@ describe('host panel HTML', () => {
       assert.equal(parsePersistedState(bad), undefined, JSON.stringify(bad)?.slice(0, 40));
     }
   });
+
+  it('takes only own properties of a persisted state, never inherited ones', () => {
+    const inherited = Object.create({ uri: 'file:///a.backprop', cursor: 3, expanded: true, selected: 2 }) as object;
+    assert.equal(parsePersistedState(inherited), undefined);
+    const partly = Object.assign(Object.create({ cursor: 3, expanded: true, selected: 2 }) as object, { uri: 'file:///a.backprop' });
+    assert.deepEqual(parsePersistedState(partly), { uri: 'file:///a.backprop', cursor: 0, expanded: false, selected: null });
+    assert.deepEqual(parsePersistedState(JSON.parse('{"uri":"file:///a.backprop","__proto__":{"cursor":5}}')), { uri: 'file:///a.backprop', cursor: 0, expanded: false, selected: null });
+  });
+
+  it('accepts only URIs of documents the panel may open', () => {
+    for (const uri of ['file:///home/me/a.backprop', 'untitled:Untitled-1', 'vscode-remote://ssh-remote%2Bbox/home/a.backprop', 'vscode-vfs://github/x/y/net.BACKPROP', 'file:///tmp/caf%C3%A9.backprop']) {
+      assert.equal(parsePersistedState({ uri })?.uri, uri, uri);
+    }
+    for (const uri of ['command:workbench.action.terminal.new', 'command:backprop.openStepper?%5B%22file%3A%2F%2F%2Fa.backprop%22%5D', 'https://example.com/a.backprop', 'javascript:alert(1)//.backprop', 'data:text/plain,x.backprop', 'file:///etc/passwd', 'file:///a.backprop.js', 'a.backprop', 'file:///%E0%A4%A.backprop']) {
+      assert.equal(parsePersistedState({ uri }), undefined, uri);
+    }
+  });
 });
 
 describe('host examples index', () => {
