@@ -58,6 +58,8 @@ function checkCompile(source: string, expand = false): CompileResult {
 const TOKENS = [
   'x', 'y', 'z', 'W', 'b', 't', 'apple', '사과', 'x2', '_', 'seed', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'sum', 'mean', 'affine',
   'softmax_with_loss', 'zeros', 'ones', 'randn', 'eye', 'foo', 'NaN', 'inf',
+  // Members every JavaScript object has: names must never be looked up on Object.prototype.
+  'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', 'isPrototypeOf', '__defineGetter__',
   '0', '1', '2', '-1', '0.5', '.5', '1e-3', '1e999', '3.', '1e', '12abc', '1000000', '1e9',
   '+', '-', '*', '/', '@', '**', '=', '(', ')', '[', ']', ',', '#', '$', '^', ';', '"', '\t', ' ', '\n', '\r\n', '\r', '\u00a0', 'é', '🙂', '\ud800',
 ];
@@ -123,6 +125,28 @@ describe('fuzz: compile never throws and every diagnostic has a valid range', ()
     const piece = fc.tuple(fragment, fc.integer({ min: 1, max: 5000 })).map(([f, n]) => f.repeat(n));
     const program = fc.array(piece, { minLength: 1, maxLength: 6 }).map((ps) => `x = 1\ny = ${ps.join('')}`);
     fc.assert(fc.property(program, (src) => void checkCompile(src)), { numRuns: 300, seed: 31337 });
+  });
+
+  it('built-in member names as variables and functions, and long names (400 cases, each within 2 s)', () => {
+    const member = fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__lookupGetter__', 'x');
+    const longName = fc.tuple(fc.constantFrom('a', 'w', '_', 'é', '가'), fc.integer({ min: 60, max: 5_000 }), fc.constantFrom('', 'b', '1')).map(([c, n, tail]) => c.repeat(n) + tail);
+    const name = fc.oneof(member, longName);
+    const line = fc.oneof(
+      fc.tuple(name, name).map(([a, b]) => `${a} = ${b} * 2`),
+      fc.tuple(name, name).map(([a, b]) => `${a} = ${b}(x)`),
+      name.map((a) => `${a} = 1`),
+      fc.tuple(name, name, name).map(([a, b, c]) => `${a} = ${b} + ${c}`),
+    );
+    const program = fc.array(line, { minLength: 1, maxLength: 6 }).map((ls) => `x = 1\n${ls.join('\n')}`);
+    fc.assert(
+      fc.property(program, (src) => {
+        const t0 = performance.now();
+        const r = checkCompile(src);
+        assert.ok(performance.now() - t0 < 2000, 'compile took over 2 s');
+        for (const d of r.diagnostics) assert.doesNotMatch(d.message, /internal error|undefined|\[object/, d.message);
+      }),
+      { numRuns: 400, seed: 1111 },
+    );
   });
 
   it('every unmutated example compiles without diagnostics', () => {
