@@ -116,6 +116,7 @@ function parent(): void {
   try {
     writeFiles(dir);
     const rows: string[][] = [];
+    const answers: string[] = [];
     for (const name of Object.keys(CASES)) {
       const results: { says: string; ms: number; peakRssMB: number }[] = [];
       for (let r = 0; r < runs; r++) {
@@ -127,12 +128,13 @@ function parent(): void {
           results.push({ says: `child failed: ${(p.stderr || String(p.error)).trim().split('\n')[0]}`, ms: NaN, peakRssMB: NaN });
         }
       }
-      const says = results[0].says.length > 150 ? `${results[0].says.slice(0, 147)}…` : results[0].says;
-      rows.push([name, fmt(median(results.map((x) => x.ms)), 0), fmt(median(results.map((x) => x.peakRssMB)), 0), says]);
+      const says = results[0].says.length > 200 ? `${results[0].says.slice(0, 197)}…` : results[0].says;
+      rows.push([name, fmt(median(results.map((x) => x.ms)), 0), fmt(median(results.map((x) => x.peakRssMB)), 0)]);
+      answers.push(`- ${name}: ${says}`);
       process.stderr.write(`${name}: done\n`);
     }
     process.stdout.write(`issue 11 red-team inputs: median of ${runs} runs, each in its own process (peak RSS includes the ~baseline of node + tsx)\n\n`);
-    process.stdout.write(`${table(['input', 'ms', 'peak RSS MB', 'what happens now'], rows)}\n`);
+    process.stdout.write(`${table(['input', 'ms', 'peak RSS MB'], rows)}\n\nwhat happens now:\n${answers.join('\n')}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
