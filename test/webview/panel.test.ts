@@ -500,6 +500,19 @@ describe('panel on layers and matrices', () => {
     }
   });
 
+  test('the node where a NaN/±Infinity first appears is marked, with the warning in its tooltip', async () => {
+    const p = await open({ source: 'p = 0\nq = log(p)\nr = q * 2\n', example: 'log0.backprop' });
+    try {
+      const q = p.page.locator('[data-node="q"]');
+      assert.match((await q.getAttribute('class')) ?? '', /\bnon-finite\b/);
+      assert.equal(await q.locator('title').textContent(), "q — log\n⚠ 'q' is -Infinity: log of 0 (log(0) = -Infinity)");
+      for (const other of ['p', 'r']) assert.doesNotMatch((await p.page.locator(`[data-node="${other}"]`).getAttribute('class')) ?? '', /non-finite/, other);
+      await noProblems(p);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('a generated graph of 2,000 nodes: layout once, steps update only what changed', async (t) => {
     const lines = ['x0 = 1'];
     for (let i = 1; i < 1000; i++) lines.push(`x${i} = x${i - 1} * 1.001`);
