@@ -5,6 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { planGradientCheck } from '../../../src/engine/numgrad';
+import { compile } from '../../../src/language/index';
 import type { TrainingStatus } from '../../../src/shared/protocol';
 import { closeAllEditors, getApi, openExample, run, waitFor } from './helpers';
 
@@ -152,12 +154,18 @@ describe('a long gradient check', function () {
     const get = await status();
     const doc = await vscode.workspace.openTextDocument({ language: 'backprop', content: BOOK_CHECK });
     await vscode.window.showTextDocument(doc, { preview: false });
-    const long = vscode.commands.executeCommand('backprop.gradientCheck');
+    // The document is named: whichever .backprop editor has the focus, this one is checked.
+    const long = vscode.commands.executeCommand('backprop.gradientCheck', doc.uri);
     const progress = await waitFor('the check to report progress', () => {
       const g = get().gradientCheck;
       return g.state === 'running' && g.progress && g.progress.done > 0 ? g.progress : undefined;
     }, 60_000);
-    assert.equal(progress.total, 3 * 784 + 784 * 50 + 50 + 50 * 10 + 10);
+    // The elements the check compares: all of x, b1, W2, b2 and, within the cost bound, a seeded sample of W1.
+    const compiled = compile(BOOK_CHECK);
+    assert.ok(compiled.graph);
+    const plan = planGradientCheck(compiled.graph);
+    assert.equal(progress.total, plan.reduce((n, l) => n + l.checked, 0));
+    assert.ok(progress.total < 3 * 784 + 784 * 50 + 50 + 50 * 10 + 10, 'W1 is sampled');
     // The host answers meanwhile: a stepper command on another file runs to the end.
     const api = await getApi();
     await within('opening buy-apple.backprop', openExample('buy-apple.backprop'));
