@@ -26,6 +26,10 @@ async function cli(args: string[], source?: string): Promise<Answer> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
+    readBytes: () => {
+      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    },
+    writeBytes: () => undefined,
     stdout: (t) => void (stdout.length < 4096 ? (stdout += t) : undefined),
     stderr: (t) => void (stderr += t),
     readFile: (p) => (source !== undefined && p === 'p.backprop' ? source : readBoundedTextFile(p, 800_000)),
@@ -56,7 +60,11 @@ const CASES: Record<string, (dir: string) => Promise<Answer> | Answer> = {
   'run: 0 ** -1': () => cli(['run', 'p.backprop'], 'x = 0\ny = x ** -1'),
   'run --expand: sigmoid(-800), gradient': async () => {
     let out = '';
-    const io: CliIo = { stdout: (t) => void (out += t), stderr: () => undefined, readFile: () => 'x = -800\ny = sigmoid(x)' };
+    const io: CliIo = {
+    readBytes: () => {
+      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    },
+    writeBytes: () => undefined, stdout: (t) => void (out += t), stderr: () => undefined, readFile: () => 'x = -800\ny = sigmoid(x)' };
     await main(['run', 'p.backprop', '--json', '--expand'], io);
     return { says: `grads ${JSON.stringify((JSON.parse(out) as { grads: unknown }).grads)}` };
   },
@@ -75,7 +83,11 @@ const CASES: Record<string, (dir: string) => Promise<Answer> | Answer> = {
   'constructor(x), __proto__(x), toString(x)': () => firstDiagnostic('x = 1\ny = constructor(x) + __proto__(x) + toString(x)'),
   'run --json: a variable named __proto__': async () => {
     let out = '';
-    const io: CliIo = { stdout: (t) => void (out += t), stderr: () => undefined, readFile: () => '__proto__ = 2\ny = __proto__ * 3' };
+    const io: CliIo = {
+    readBytes: () => {
+      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    },
+    writeBytes: () => undefined, stdout: (t) => void (out += t), stderr: () => undefined, readFile: () => '__proto__ = 2\ny = __proto__ * 3' };
     await main(['run', 'p.backprop', '--json'], io);
     return { says: out.trim() };
   },

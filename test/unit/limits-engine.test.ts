@@ -36,6 +36,10 @@ async function cli(args: string[], source?: string): Promise<Captured> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
+    readBytes: () => {
+      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    },
+    writeBytes: () => undefined,
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     readFile: () => {
