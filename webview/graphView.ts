@@ -9,10 +9,10 @@
  */
 import type { NodeInfo, TensorData } from '../src/shared/protocol';
 import { t } from './i18n';
-import { CIRCLE_RADIUS, type EdgePath, type GhostBox, type GraphLayout, type MeasureText, type NodeBox, leafText } from './layout';
+import { CHIP_HEIGHT, CIRCLE_RADIUS, type EdgePath, type GhostBox, type GraphLayout, LABEL_GAP, LABEL_LINE, type MeasureText, type NodeBox, leafText } from './layout';
 import { type Changes, type EdgeRef, PanelModel, edgeKey } from './model';
 import { PanZoom, type View } from './panZoom';
-import { inlineText, previewText, shapeText, tensorJson } from './tensorFormat';
+import { inlineGrid, inlineText, labelLines, previewText, shapeText, tensorJson } from './tensorFormat';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Above this many nodes, new values appear without the fade-in. */
@@ -49,10 +49,10 @@ function r1(v: number): number {
 
 interface LabelEls {
   value: SVGTextElement;
-  valueNum: SVGTSpanElement;
   chip: SVGRectElement | undefined;
   grad: SVGTextElement;
-  gradNum: SVGTSpanElement;
+  /** Where the label is written: x, the arrow's y, and whether numbers or a badge. */
+  at: { x: number; y: number; folded: boolean };
   /** Tooltips on the arrow and on its labels (full values, previews of tensors). */
   titles: SVGTitleElement[];
 }
@@ -140,9 +140,10 @@ export class GraphView {
     const edgeLayer = svg('g', { class: 'edges' }, this.layer);
     // Copies of inputs drawn next to far-away consumers (layout.ts): decoration, the node is drawn once.
     const ghostLayer = svg('g', { class: 'ghosts', 'aria-hidden': 'true' }, this.layer);
-    const nodeLayer = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
-    // Labels go on top of every line and node, so no arrow crosses a number.
+    // Labels go above every line, so no arrow crosses a number, and below the nodes, so a label can
+    // never take a node's clicks (the layout keeps them apart anyway).
     this.labelLayer = svg('g', { class: 'labels', 'aria-hidden': 'true' }, this.layer);
+    const nodeLayer = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
     nodeLayer.setAttribute('aria-label', t('nodes'));
 
     for (const ref of this.model.edges) {
@@ -185,8 +186,9 @@ export class GraphView {
     const d = pathData(path.points);
     svg('path', { class: 'edge-hit', d }, g);
     svg('path', { class: 'edge-line', d, 'marker-end': 'url(#bp-arrow)' }, g);
+    if (path.folded) g.classList.add('folded');
     // The backward arrow: the same route a few pixels lower, pointing back to the producer.
-    svg('path', { class: 'edge-back', d, transform: 'translate(0 5)', 'marker-start': 'url(#bp-arrow-grad)' }, g);
+    else svg('path', { class: 'edge-back', d, transform: 'translate(0 5)', 'marker-start': 'url(#bp-arrow-grad)' }, g);
     const { x, y } = path.label;
     // The label group mirrors the edge's classes (has-value, has-grad) for CSS.
     const lg = svg('g', { class: g.getAttribute('class') ?? 'edge' }, this.labelLayer ?? g);
@@ -194,19 +196,16 @@ export class GraphView {
     const name = g.getAttribute('data-edge') ?? g.getAttribute('data-output');
     if (name !== null) lg.setAttribute(g.hasAttribute('data-edge') ? 'data-edge-label' : 'data-output-label', name);
     this.labelGroups.set(g, lg);
-    const small = from.shape.length === 0 || (from.shape.length === 1 && from.shape[0] <= 3) || from.shape.reduce((a, b) => a * b, 1) === 1;
+    const small = inlineGrid(from.shape) !== undefined;
     let chip: SVGRectElement | undefined;
     if (!small) {
       const text = shapeText(from.shape);
-      const w = this.measure(text, 'symbol') * 0.8 + 14;
-      chip = svg('rect', { class: 'chip', x: r1(x - w / 2), y: r1(y - 22), width: r1(w), height: 16, rx: 8 }, lg);
+      const w = this.measure(text, 'mono') + 14;
+      chip = svg('rect', { class: 'chip', x: r1(x - w / 2), y: r1(y - LABEL_GAP - CHIP_HEIGHT), width: r1(w), height: CHIP_HEIGHT, rx: 8 }, lg);
     }
-    const value = svg('text', { class: 'edge-value', x: r1(x), y: r1(y - (small ? 7 : 10)) }, lg);
-    const valueNum = svg('tspan', {}, value);
-    const grad = svg('text', { class: 'edge-grad', x: r1(x), y: r1(y + 10) }, lg);
-    svg('tspan', { class: 'partial' }, grad).textContent = '∂';
-    const gradNum = svg('tspan', {}, grad);
-    return { value, valueNum, chip, grad, gradNum, titles };
+    const value = svg('text', { class: 'edge-value', x: r1(x), y: r1(y - LABEL_GAP - (small ? 3 : 4)) }, lg);
+    const grad = svg('text', { class: 'edge-grad', x: r1(x), y: r1(y + LABEL_GAP + 2) }, lg);
+    return { value, chip, grad, titles, at: { x, y, folded: path.folded === true } };
   }
 
   private drawNode(parent: SVGGElement, node: NodeInfo, box: NodeBox): { g: SVGGElement; title: SVGTitleElement } {
@@ -317,8 +316,8 @@ export class GraphView {
     const hadGrad = g.hasAttribute('data-grad');
     setData(g, 'data-value', value);
     setData(g, 'data-grad', grad);
-    els.valueNum.textContent = value ? labelText(value) : '';
-    els.gradNum.textContent = grad ? labelText(grad) : '';
+    writeLines(els.value, value ? labelText(value) : [], els.at.x, 'up');
+    writeLines(els.grad, grad ? labelText(grad) : [], els.at.x, 'down', '∂');
     const lg = this.labelGroups.get(g);
     for (const el of lg ? [g, lg] : [g]) {
       el.classList.toggle('has-value', value !== undefined);
@@ -400,7 +399,9 @@ export class GraphView {
 
   /** The first view again (after a resize, until the user pans or zooms). */
   resetView(): void {
-    if (this.layout) this.panZoom.initial(firstBox(this.layout));
+    if (!this.layout) return;
+    const current = this.currentId === null ? undefined : this.layout.nodes.get(this.currentId);
+    this.panZoom.initial(current ?? firstBox(this.layout));
   }
 
   get hasLayout(): boolean {
@@ -420,8 +421,22 @@ function setData(el: Element, name: string, t: TensorData | undefined): void {
   else el.removeAttribute(name);
 }
 
-function labelText(t: TensorData): string {
-  return inlineText(t) ?? shapeText(t.shape);
+/** What an edge label writes: the numbers (one string per line) or, for a big tensor, its shape. */
+function labelText(t: TensorData): string[] {
+  return labelLines(t) ?? [shapeText(t.shape)];
+}
+
+/**
+ * Fills a label with its lines, each centred on `x`: the value's lines stack upwards from the
+ * text's own y (the last line just above the arrow), the gradient's downwards, after a "∂".
+ */
+function writeLines(text: SVGTextElement, lines: readonly string[], x: number, direction: 'up' | 'down', prefix?: string): void {
+  text.replaceChildren();
+  lines.forEach((line, i) => {
+    if (i === 0 && prefix) svg('tspan', { class: 'partial' }, text).textContent = prefix;
+    const attrs: Attrs = i === 0 ? (direction === 'up' ? { dy: -(lines.length - 1) * LABEL_LINE } : {}) : { x: r1(x), dy: LABEL_LINE };
+    svg('tspan', attrs, text).textContent = line;
+  });
 }
 
 function edgeTitle(head: string, value: TensorData | undefined, grad: TensorData | undefined): string {

@@ -6,6 +6,7 @@
 import dagre from '@dagrejs/dagre';
 import type { GraphInfo, NodeInfo } from '../src/shared/protocol';
 import { edgeKey } from './model';
+import { inlineGrid, labelWidestLine } from './tensorFormat';
 
 export type NodeShape = 'circle' | 'box' | 'leaf';
 
@@ -30,6 +31,13 @@ export interface EdgePath {
   points: Point[];
   /** Where the value (above) and the gradient (below) are written. */
   label: Point;
+  /** The room reserved for the label around `label` (the value above, the gradient below). */
+  labelBox: { width: number; height: number };
+  /**
+   * A constant folded into its consumer (the book's "×" with −1 written beside it): a short stub
+   * into the node from above, its value written at the top, no node of its own.
+   */
+  folded?: boolean;
 }
 
 /**
@@ -58,15 +66,60 @@ export interface GraphLayout {
   height: number;
 }
 
-export type MeasureText = (text: string, kind: 'symbol' | 'leaf') => number;
+/** Width of text in the panel's fonts: symbols in nodes, leaf names, and the monospace edge labels. */
+export type MeasureText = (text: string, kind: 'symbol' | 'leaf' | 'mono') => number;
 
 export const CIRCLE_RADIUS = 20;
 const NAME_SPACE = 16;
 const BOX_HEIGHT = 34;
 const LEAF_HEIGHT = 24;
 const LABEL_WIDTH = 64;
-const LABEL_HEIGHT = 38;
+/** One line of an edge label (13 px monospace). */
+export const LABEL_LINE = 15;
+/** Gap between the arrow and the first line above (value) or below (gradient). */
+export const LABEL_GAP = 6;
+/** Room for the "∂" written before a gradient. */
+const PARTIAL_WIDTH = 12;
+/** Height of the shape badge drawn instead of a big tensor's numbers. */
+export const CHIP_HEIGHT = 17;
+/** Length of the stub that brings a folded constant into its consumer. */
+export const CONST_STUB = 30;
+
+/**
+ * The room an edge's label needs for a producer of this shape: its numbers written out (worst case,
+ * so stepping never outgrows the layout) or a shape badge, the value above and the gradient below.
+ */
+export function labelSize(shape: readonly number[], measure: MeasureText): { width: number; height: number; rows: number } {
+  const widest = labelWidestLine(shape);
+  const grid = inlineGrid(shape);
+  if (widest === undefined || grid === undefined) {
+    const width = Math.max(LABEL_WIDTH, measure(shape.join('×'), 'mono') + PARTIAL_WIDTH + 16);
+    return { width, height: 2 * (CHIP_HEIGHT + LABEL_GAP) + 4, rows: 1 };
+  }
+  const width = Math.max(LABEL_WIDTH, measure(widest, 'mono') + PARTIAL_WIDTH + 10);
+  return { width, height: 2 * (grid.rows * LABEL_LINE + LABEL_GAP) + 4, rows: grid.rows };
+}
 const OUTPUT_STUB = 84;
+
+/** Horizontal room of one folded constant's number (a scalar label at its widest). */
+function stubSpread(measure: MeasureText): number {
+  return measure(labelWidestLine([]) ?? '0', 'mono') + 8;
+}
+
+/**
+ * An unnamed scalar constant used by one node only (the −1 and the 1 of the expanded sigmoid, a
+ * literal in `x * 2`): drawn as a number beside its consumer, as in the book, not as a leaf.
+ */
+export function foldedConstants(graph: GraphInfo): Set<number> {
+  const uses = new Map<number, number>();
+  for (const n of graph.nodes) for (const i of n.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
+  const out = new Set<number>();
+  for (const n of graph.nodes) {
+    const size = n.shape.reduce((a, b) => a * b, 1);
+    if (n.leaf && n.constant && n.name === undefined && size === 1 && uses.get(n.id) === 1 && n.id !== graph.output) out.add(n.id);
+  }
+  return out;
+}
 
 /** Short symbols (×, +, σ) sit in a circle as in the book; longer ones (ReLU, Affine) in a box. */
 export function nodeShape(node: NodeInfo): NodeShape {
@@ -79,19 +132,21 @@ export function leafText(node: NodeInfo): string {
   return node.label;
 }
 
-function nodeSize(node: NodeInfo, measure: MeasureText): { shape: NodeShape; width: number; height: number; layoutHeight: number } {
+function nodeSize(node: NodeInfo, measure: MeasureText): { shape: NodeShape; width: number; height: number; layoutHeight: number; layoutWidth: number } {
   const shape = nodeShape(node);
   if (shape === 'leaf') {
     const width = Math.max(24, measure(leafText(node), 'leaf') + 18);
-    return { shape, width, height: LEAF_HEIGHT, layoutHeight: LEAF_HEIGHT };
+    return { shape, width, height: LEAF_HEIGHT, layoutHeight: LEAF_HEIGHT, layoutWidth: width };
   }
   const nameRoom = node.name ? 2 * NAME_SPACE : 0;
+  // The name under the node must not reach its neighbours: the node claims its width.
+  const nameWidth = node.name ? measure(node.name, 'leaf') + 8 : 0;
   if (shape === 'circle') {
     const d = 2 * CIRCLE_RADIUS;
-    return { shape, width: d, height: d, layoutHeight: d + nameRoom };
+    return { shape, width: d, height: d, layoutHeight: d + nameRoom, layoutWidth: Math.max(d, nameWidth) };
   }
   const width = Math.max(48, measure(node.symbol, 'symbol') + 24);
-  return { shape, width, height: BOX_HEIGHT, layoutHeight: BOX_HEIGHT + nameRoom };
+  return { shape, width, height: BOX_HEIGHT, layoutHeight: BOX_HEIGHT + nameRoom, layoutWidth: Math.max(width, nameWidth) };
 }
 
 /** Moves `p` (the end of an edge at node `box`) onto the drawn outline, towards `toward`. */
@@ -225,16 +280,36 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
   // straight line with its ghost inputs beside it (balancing the four alignments makes it drift).
   g.setGraph(deep ? { ...options, ranker: 'none', acyclicer: 'greedy', align: 'UL' } : options);
   g.setDefaultEdgeLabel(() => ({}));
+  const folded = foldedConstants(graph);
+  /** Consumer → its folded constants' edges, in argument order. */
+  const stubs = new Map<number, { key: string; from: number }[]>();
+  for (const node of graph.nodes) {
+    node.inputs.forEach((from, index) => {
+      if (!folded.has(from)) return;
+      const list = stubs.get(node.id) ?? [];
+      list.push({ key: edgeKey(node.id, index), from });
+      stubs.set(node.id, list);
+    });
+  }
   const sizes = new Map<number, ReturnType<typeof nodeSize>>();
   for (const node of graph.nodes) {
+    if (folded.has(node.id)) continue;
     const size = nodeSize(node, measure);
     sizes.set(node.id, size);
-    g.setNode(String(node.id), { width: size.width, height: size.layoutHeight, ...(deep ? { rank: 2 * (rank.get(node.id) ?? 0) } : {}) });
+    // A folded constant's stub and number sit above the node: room above, and the same below to keep it centred.
+    const stubRoom = stubs.has(node.id) ? 2 * (CONST_STUB + LABEL_LINE) : 0;
+    const stubWidth = (stubs.get(node.id)?.length ?? 0) * stubSpread(measure);
+    g.setNode(String(node.id), { width: Math.max(size.layoutWidth, stubWidth), height: size.layoutHeight + stubRoom, ...(deep ? { rank: 2 * (rank.get(node.id) ?? 0) } : {}) });
   }
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const labelSizes = new Map<string, { width: number; height: number }>();
   for (const node of graph.nodes) {
     node.inputs.forEach((from, index) => {
       const key = edgeKey(node.id, index);
+      if (folded.has(from)) return;
+      const producerShape = byId.get(from)?.shape ?? [];
+      const lsize = labelSize(producerShape, measure);
+      labelSizes.set(key, lsize);
       let source = String(from);
       const producer = byId.get(from);
       if (ghostKeys.has(key) && producer) {
@@ -243,7 +318,7 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
         const width = Math.max(24, measure(leafText(producer), 'leaf') + 18);
         g.setNode(source, { width, height: LEAF_HEIGHT, rank: 2 * ((rank.get(node.id) ?? 1) - 1) });
       }
-      g.setEdge(source, String(node.id), { width: LABEL_WIDTH, height: LABEL_HEIGHT, labelpos: 'c', minlen: 1 }, key);
+      g.setEdge(source, String(node.id), { width: lsize.width, height: lsize.height, labelpos: 'c', minlen: 1 }, key);
     });
   }
   // Deep graphs skip crossing minimisation: its sweeps cost seconds there and recurse.
@@ -278,22 +353,36 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
     const from = ghostBoxes.get(e.v) ?? nodes.get(Number(e.v));
     const to = nodes.get(Number(e.w));
     if (!from || !to) continue;
-    const inner = flattenAtLabel((label.points ?? []).slice(1, -1), label.x, label.y);
+    const inner = flattenAtLabel((label.points ?? []).slice(1, -1), label.x, label.y, labelSizes.get(key)?.width ?? LABEL_WIDTH);
     const first = clipToShape(from, inner[0] ?? to);
     const last = clipToShape(to, inner[inner.length - 1] ?? from);
     const points = [first, ...inner, last];
     const mid = label.x !== undefined && label.y !== undefined ? { x: label.x, y: label.y } : midpoint(points);
-    edges.set(key, { key, points, label: mid });
+    edges.set(key, { key, points, label: mid, labelBox: labelSizes.get(key) ?? { width: LABEL_WIDTH, height: 0 } });
+  }
+  // Folded constants: a stub from above into the consumer, side by side when there are several.
+  for (const [consumer, list] of stubs) {
+    const box = nodes.get(consumer);
+    if (!box) continue;
+    const spread = stubSpread(measure);
+    list.forEach((st, i) => {
+      const x = box.x + (i - (list.length - 1) / 2) * spread;
+      const top = { x, y: box.y - box.height / 2 - CONST_STUB };
+      const end = clipToShape(box, top);
+      edges.set(st.key, { key: st.key, points: [top, end], label: { x, y: top.y + LABEL_GAP - 2 }, labelBox: { width: spread, height: LABEL_LINE }, folded: true });
+    });
   }
 
   const out = nodes.get(graph.output);
   const outStart = out ? { x: out.x + out.width / 2 + 1, y: out.y } : { x: 0, y: 0 };
-  const outEnd = { x: outStart.x + OUTPUT_STUB, y: outStart.y };
-  const output: EdgePath = { key: 'output', points: [outStart, outEnd], label: { x: (outStart.x + outEnd.x) / 2, y: outStart.y } };
+  const outLabel = labelSize(out ? (byId.get(graph.output)?.shape ?? []) : [], measure);
+  const outEnd = { x: outStart.x + Math.max(OUTPUT_STUB, outLabel.width + 8), y: outStart.y };
+  const output: EdgePath = { key: 'output', points: [outStart, outEnd], label: { x: (outStart.x + outEnd.x) / 2, y: outStart.y }, labelBox: outLabel };
 
   const gl = g.graph();
   const width = Math.max(gl.width ?? 0, outEnd.x + 24);
-  const height = gl.height ?? 0;
+  // The output's label must fit above and below too.
+  const height = Math.max(gl.height ?? 0, outStart.y + outLabel.height / 2 + 24);
   return { nodes, ghosts, edges, output, width, height };
 }
 
@@ -301,13 +390,13 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
  * Replaces the bend point at the edge's label with a short horizontal run, so the value sits
  * above a level arrow and the gradient below it, as in the book's figures.
  */
-function flattenAtLabel(inner: Point[], lx: number | undefined, ly: number | undefined): Point[] {
+function flattenAtLabel(inner: Point[], lx: number | undefined, ly: number | undefined, width: number): Point[] {
   if (lx === undefined || ly === undefined || inner.length === 0) return inner;
   let best = 0;
   for (let i = 1; i < inner.length; i++) {
     if (Math.hypot(inner[i].x - lx, inner[i].y - ly) < Math.hypot(inner[best].x - lx, inner[best].y - ly)) best = i;
   }
-  const half = LABEL_WIDTH / 2 - 4;
+  const half = width / 2 - 4;
   return [...inner.slice(0, best), { x: lx - half, y: ly }, { x: lx + half, y: ly }, ...inner.slice(best + 1)];
 }
 

@@ -20,10 +20,12 @@ import { h } from './dom';
 /** Text widths for the layout, measured with the panel's own font. */
 function textMeasurer(): MeasureText {
   const ctx = document.createElement('canvas').getContext('2d');
-  const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
+  const style = getComputedStyle(document.body);
+  const family = style.fontFamily || 'sans-serif';
+  const mono = style.getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
   return (text, kind) => {
-    if (!ctx) return text.length * (kind === 'symbol' ? 8.5 : 7.2);
-    ctx.font = kind === 'symbol' ? `600 14px ${family}` : `13px ${family}`;
+    if (!ctx) return text.length * (kind === 'symbol' ? 8.5 : 8);
+    ctx.font = kind === 'symbol' ? `600 14px ${family}` : kind === 'mono' ? `13px ${mono}` : `13px ${family}`;
     return ctx.measureText(text).width;
   };
 }
@@ -189,13 +191,16 @@ class Panel {
     this.detail.show(keepSelected);
     this.view.initFocus();
     this.onUpdate(msg.state, { nodes: new Set(), edges: new Set() }, false);
+    // A graph too big to read whole opens at the current node.
+    if (!keep) this.view.resetView();
   }
 
   private onUpdate(state: StepState, changes: ReturnType<PanelModel['apply']>, animate = true): void {
     const before = this.model.state.current;
     this.model.state = state;
     this.view.update(changes, animate);
-    this.view.setCurrent(state.current, animate && state.current !== before);
+    // Follow mode: the view pans to the node each step runs (the graph is never shrunk to fit).
+    this.view.setCurrent(state.current, state.current !== before);
     this.root.dataset.cursor = String(state.cursor);
     this.root.dataset.total = String(state.totalSteps);
     this.root.dataset.phase = state.phase;

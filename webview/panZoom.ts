@@ -10,6 +10,8 @@ export interface View {
 }
 
 const MIN_K = 0.05;
+/** The scale at which the graph's smallest text (12 px) renders at 12 CSS px: never shrunk below by the panel itself. */
+export const LEGIBLE_K = 1;
 const MAX_K = 4;
 
 export class PanZoom {
@@ -52,26 +54,41 @@ export class PanZoom {
     return { width: Math.max(1, r.width), height: Math.max(1, r.height) };
   }
 
-  /** Whole graph in view; small graphs are enlarged a little, like a figure in the book. */
-  fit(): void {
+  /** The scale at which the whole graph fits the view (small graphs are enlarged a little, like a figure in the book). */
+  private fitScale(): number {
     const vp = this.viewport();
     const pad = 16;
-    const k = clamp(Math.min((vp.width - 2 * pad) / this.content.width, (vp.height - 2 * pad) / this.content.height), MIN_K, 1.6);
+    return clamp(Math.min((vp.width - 2 * pad) / this.content.width, (vp.height - 2 * pad) / this.content.height), MIN_K, 1.6);
+  }
+
+  /** Whole graph in view, at any scale (the Fit button: the user asked for it). */
+  fit(): void {
+    const vp = this.viewport();
+    const k = this.fitScale();
     this.set({ k, x: (vp.width - this.content.width * k) / 2, y: (vp.height - this.content.height * k) / 2 });
   }
 
+  /** Whether the whole graph fits at a legible scale (text ≥ 12 px: scale `LEGIBLE_K`). */
+  fitsLegibly(): boolean {
+    return this.fitScale() >= LEGIBLE_K;
+  }
+
   /**
-   * The first view of a graph: the whole graph when it stays readable, else actual size at the
-   * start of the graph (its inputs on the left), so a 2,000-node graph is not a grey smear.
+   * The view the panel picks itself (a new graph, a resize): the whole graph when it fits at a
+   * legible size; otherwise actual size, centred on `focus` (the current node, else the start of
+   * the graph) — it pans and follows the steps instead of shrinking the text below 12 px.
    */
-  initial(start: { x: number; y: number }): void {
-    const vp = this.viewport();
-    const k = Math.min((vp.width - 32) / this.content.width, (vp.height - 32) / this.content.height);
-    if (k >= 0.45) {
+  initial(focus: { x: number; y: number; width?: number }): void {
+    if (this.fitsLegibly()) {
       this.fit();
       return;
     }
-    this.set({ k: 1, x: 24 - Math.max(0, start.x - 80), y: vp.height / 2 - start.y });
+    const vp = this.viewport();
+    const k = LEGIBLE_K;
+    // Centre the focus, but never show empty space beyond the graph's edges.
+    const x = clamp(vp.width / 2 - focus.x * k, vp.width - this.content.width * k, 0);
+    const y = this.content.height * k <= vp.height ? (vp.height - this.content.height * k) / 2 : clamp(vp.height / 2 - focus.y * k, vp.height - this.content.height * k, 0);
+    this.set({ k, x, y });
   }
 
   zoomBy(factor: number, at?: { x: number; y: number }): void {

@@ -59,6 +59,75 @@ export function inlineText(t: TensorData): string | undefined {
   return undefined;
 }
 
+/** Most rows and columns written out on an edge, as the book writes small tensors; more is a shape badge. */
+export const INLINE_ROWS = 3;
+export const INLINE_COLS = 3;
+/** A vector up to this long is written out too, in lines of `INLINE_COLS`. */
+export const INLINE_VECTOR = 6;
+/** Widest number `labelNumber` writes, in characters ("−6.8e-8", "−0.0123"). */
+export const LABEL_NUMBER_CHARS = 7;
+
+/**
+ * A number rounded for an edge label, at most `LABEL_NUMBER_CHARS` characters: three significant
+ * digits (0.25, 2.2, 110, 715, −0.333), two in exponent form for tiny or huge magnitudes.
+ */
+export function labelNumber(v: number): string {
+  if (!Number.isFinite(v) || v === 0) return formatNumber(v);
+  const abs = Math.abs(v);
+  let text: string;
+  if (abs >= 1e4 || abs < 0.01) {
+    const [mant, exp] = v.toExponential(1).split('e');
+    text = `${String(Number(mant))}e${exp.replace('+', '')}`;
+  } else {
+    text = String(Number(v.toPrecision(3)));
+  }
+  return text.replace(/^-/, '−');
+}
+
+/** How a tensor of this shape is written on an edge: rows × columns of numbers, or undefined for a badge. */
+export function inlineGrid(shape: readonly number[]): { rows: number; cols: number; nested: boolean } | undefined {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (shape.length === 0 || size === 1) return { rows: 1, cols: 1, nested: false };
+  if (shape.length === 1) return size <= INLINE_VECTOR ? { rows: Math.ceil(size / INLINE_COLS), cols: Math.min(size, INLINE_COLS), nested: false } : undefined;
+  if (shape.length === 2 && shape[0] <= INLINE_ROWS && shape[1] <= INLINE_COLS) return { rows: shape[0], cols: shape[1], nested: true };
+  return undefined;
+}
+
+/**
+ * A small tensor written as the book writes it, one string per drawn line: `0.25`, `[1, 2, 3]`,
+ * `[[1, −0.5],` / ` [−2, 3]]`. Undefined when the tensor is too big (a shape badge instead).
+ */
+export function labelLines(t: TensorData): string[] | undefined {
+  const grid = inlineGrid(t.shape);
+  if (!grid) return undefined;
+  const size = t.data.length;
+  if (t.shape.length === 0 || size === 1) return [labelNumber(t.data[0])];
+  const cells = t.data.map(labelNumber);
+  const lines: string[] = [];
+  if (!grid.nested) {
+    for (let r = 0; r < grid.rows; r++) {
+      const row = cells.slice(r * grid.cols, (r + 1) * grid.cols).join(', ');
+      lines.push(`${r === 0 ? '[' : ' '}${row}${r === grid.rows - 1 ? ']' : ','}`);
+    }
+    return lines;
+  }
+  for (let r = 0; r < grid.rows; r++) {
+    const row = cells.slice(r * grid.cols, (r + 1) * grid.cols).join(', ');
+    lines.push(`${r === 0 ? '[[' : ' ['}${row}]${r === grid.rows - 1 ? ']' : ','}`);
+  }
+  return lines;
+}
+
+/** The widest line `labelLines` can write for a shape (its worst case, for the layout). */
+export function labelWidestLine(shape: readonly number[]): string | undefined {
+  const grid = inlineGrid(shape);
+  if (!grid) return undefined;
+  const cell = '0'.repeat(LABEL_NUMBER_CHARS);
+  const row = Array.from({ length: grid.cols }, () => cell).join(', ');
+  if (grid.rows === 1 && grid.cols === 1) return cell;
+  return grid.nested ? `[[${row}]]` : `[${row}]`;
+}
+
 /** Multi-line preview for tooltips: at most a few rows and columns. */
 export function previewText(t: TensorData, maxRows = 6, maxCols = 6): string {
   if (t.shape.length === 0) return String(t.data[0]);

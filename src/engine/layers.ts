@@ -14,6 +14,21 @@
  */
 import type { GraphNode, OpKind } from './graph';
 import * as ops from './ops';
+import {
+  type ArithmeticStep,
+  type ArithmeticTemplate,
+  type LocalLine,
+  allScalar,
+  backwardLine,
+  both,
+  d,
+  forwardCall,
+  forwardInfix,
+  isScalar,
+  lines,
+  shapeOf,
+  val,
+} from './arithmetic';
 import { Tensor, shapeSize, shapeToString, type Shape } from './tensor';
 
 export interface Layer {
@@ -592,6 +607,45 @@ export interface OpInfo {
   rule: LocalText;
   /** A short plain-text formula: forward; backward. */
   formula: string;
+  /** The step's arithmetic written out with its numbers (or shapes), one line per result. */
+  arithmetic: ArithmeticTemplate;
+}
+
+function sameShape(a: Tensor | null | undefined, b: Tensor | null | undefined): boolean {
+  return a !== null && a !== undefined && b !== null && b !== undefined && shapeToString(a.shape) === shapeToString(b.shape);
+}
+
+/** Small tensors inline (`[0.3, 0.7]`), bigger ones as their shape. */
+function small(s: ArithmeticStep, t: Tensor | undefined | null): string {
+  if (!t) return '?';
+  if (t.size === 1) return s.num(t.data[0]);
+  if (t.size > 6) return `(${shapeOf(t)})`;
+  if (t.shape.length === 1) return `[${Array.from(t.data, s.num).join(', ')}]`;
+  const [r, c] = t.shape;
+  const rows: string[] = [];
+  for (let i = 0; i < r; i++) rows.push(`[${Array.from(t.data.subarray(i * c, (i + 1) * c), s.num).join(', ')}]`);
+  return `[${rows.join(', ')}]`;
+}
+
+/**
+ * Softmax-with-Loss as the book's figure 5-29 writes it: the softmax output y (not a node of its
+ * own, so it is written here), the loss, and backward (y − t)/N; t is the labels, no gradient.
+ */
+function softmaxWithLossArithmetic(s: ArithmeticStep): LocalLine[] {
+  const [x, t] = s.x;
+  let y: Tensor | undefined;
+  if (x && t && x.size === t.size) {
+    const layer = new SoftmaxWithLoss();
+    layer.forward([x, t]);
+    y = layer.y;
+  }
+  const n = x && x.shape.length === 2 ? x.shape[0] : 1;
+  const yLine = both(`y = softmax(${s.args[0]}) = ${small(s, y)}`);
+  const tLine: LocalLine = { en: `${s.args[1]}: labels (no gradient)`, ko: `${s.args[1]}: 정답 레이블 (기울기 없음)` };
+  if (s.phase === 'forward') return [yLine, both(`${s.out} = −Σ ${s.args[1]}·log(y) / ${n} = ${val(s, s.y)}`)];
+  const dx = s.dx[0];
+  const numbers = y && t && y.size <= 6 ? ` = (${small(s, y)} − ${small(s, t)}) / ${n}${isScalar(s.dout) && s.dout.data[0] !== 1 ? ` × ${val(s, s.dout)}` : ''} = ${small(s, dx)}` : `: (${shapeOf(y)}) − (${shapeOf(t)}) → ${shapeOf(dx)}`;
+  return [yLine, both(`${d(s.args[0])} = (y − ${s.args[1]}) / ${n}${numbers}`), tLine];
 }
 
 export const OP_INFO: Record<OpKind, OpInfo> = {
@@ -602,6 +656,7 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '입력 노드: 여기에 도착한 미분이 이 값에 대한 최종 출력의 미분이다',
     },
     formula: '∂L/∂x = Σ (gradients from every place x is used)',
+    arithmetic: () => [],
   },
   mul: {
     symbol: '×',
@@ -610,6 +665,13 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '곱셈 노드: 상류에서 온 미분에 순전파 때의 입력을 서로 바꿔 곱한다',
     },
     formula: 'z = x·y;  ∂L/∂x = ∂L/∂z·y,  ∂L/∂y = ∂L/∂z·x',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardInfix(s, '×')
+        : lines(
+            backwardLine(s, 0, `${d(s.out)} · ${s.args[1]}`, allScalar(s.dout, s.x[1]) ? `${val(s, s.dout)} × ${val(s, s.x[1], true)}` : undefined, `(${shapeOf(s.dout)}) ⊙ (${shapeOf(s.x[1])})`),
+            backwardLine(s, 1, `${d(s.out)} · ${s.args[0]}`, allScalar(s.dout, s.x[0]) ? `${val(s, s.dout)} × ${val(s, s.x[0], true)}` : undefined, `(${shapeOf(s.dout)}) ⊙ (${shapeOf(s.x[0])})`),
+          ),
   },
   add: {
     symbol: '+',
@@ -618,6 +680,14 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '덧셈 노드: 상류 값을 그대로 하류로 흘려보낸다 (브로드캐스트된 축은 합한다)',
     },
     formula: 'z = x + y;  ∂L/∂x = ∂L/∂z,  ∂L/∂y = ∂L/∂z',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardInfix(s, '+')
+        : lines(
+            ...[0, 1].map((i) =>
+              backwardLine(s, i, d(s.out), isScalar(s.dout) ? val(s, s.dout) : undefined, sameShape(s.dout, s.dx[i]) ? `(${shapeOf(s.dout)})` : `Σ (${shapeOf(s.dout)})`),
+            ),
+          ),
   },
   sub: {
     symbol: '−',
@@ -626,6 +696,13 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '뺄셈 노드: 왼쪽 입력에는 상류 값을 그대로, 오른쪽 입력에는 부호를 바꿔 흘려보낸다',
     },
     formula: 'z = x − y;  ∂L/∂x = ∂L/∂z,  ∂L/∂y = −∂L/∂z',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardInfix(s, '−')
+        : lines(
+            backwardLine(s, 0, d(s.out), isScalar(s.dout) ? val(s, s.dout) : undefined, `(${shapeOf(s.dout)})`),
+            backwardLine(s, 1, `−${d(s.out)}`, isScalar(s.dout) ? `−${val(s, s.dout, true)}` : undefined, `−(${shapeOf(s.dout)})`),
+          ),
   },
   div: {
     symbol: '÷',
@@ -634,6 +711,19 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '나눗셈 노드: 왼쪽 입력에는 상류 값을 y로 나눠, 오른쪽 입력에는 −상류 값·z/y를 흘려보낸다',
     },
     formula: 'z = x / y;  ∂L/∂x = ∂L/∂z / y,  ∂L/∂y = −∂L/∂z·x/y²',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardInfix(s, '/')
+        : lines(
+            backwardLine(s, 0, `${d(s.out)} / ${s.args[1]}`, allScalar(s.dout, s.x[1]) ? `${val(s, s.dout)} / ${val(s, s.x[1], true)}` : undefined, `(${shapeOf(s.dout)}) / (${shapeOf(s.x[1])})`),
+            backwardLine(
+              s,
+              1,
+              `−${d(s.out)} · ${s.args[0]} / ${s.args[1]}²`,
+              allScalar(s.dout, s.x[0], s.x[1]) ? `−${val(s, s.dout, true)} × ${val(s, s.x[0], true)} / ${val(s, s.x[1], true)}²` : undefined,
+              `(${shapeOf(s.dout)}) ⊙ (${shapeOf(s.x[0])}) / (${shapeOf(s.x[1])})²`,
+            ),
+          ),
   },
   neg: {
     symbol: 'neg',
@@ -642,14 +732,38 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '부호 반전 노드: 상류 값의 부호를 바꿔 흘려보낸다',
     },
     formula: 'y = −x;  ∂L/∂x = −∂L/∂y',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, '−', (a) => `−${a}`)
+        : lines(backwardLine(s, 0, `−${d(s.out)}`, isScalar(s.dout) ? `−${val(s, s.dout, true)}` : undefined, `−(${shapeOf(s.dout)})`)),
   },
   pow: {
-    symbol: 'x^p',
+    symbol: '**p',
     rule: {
-      en: 'power node: multiply the upstream gradient by p·x^(p−1)',
-      ko: '거듭제곱 노드: 상류 값에 국소적 미분 p·x^(p−1)을 곱한다',
+      en: 'power node: multiply the upstream gradient by p·x**(p−1)',
+      ko: '거듭제곱 노드: 상류 값에 국소적 미분 p·x**(p−1)을 곱한다',
     },
-    formula: 'y = x^p;  ∂L/∂x = ∂L/∂y·p·x^(p−1)',
+    formula: 'y = x**p;  ∂L/∂x = ∂L/∂y·p·x**(p−1)',
+    arithmetic: (s) => {
+      const p = s.num(s.exponent ?? NaN);
+      if (s.phase === 'forward') {
+        const x = s.x[0];
+        const head = `${s.out} = ${s.args[0]}**${p}`;
+        return [both(isScalar(x) && isScalar(s.y) ? `${head} = ${val(s, x, true)}**${p} = ${val(s, s.y)}` : `${head}: (${shapeOf(x)}) → ${shapeOf(s.y)}`)];
+      }
+      // p·x**(p−1), written 2·t for a square as the book does.
+      const pm1 = (s.exponent ?? NaN) - 1;
+      const power = (base: string): string => (pm1 === 1 ? base : `${base}**${s.num(pm1)}`);
+      return lines(
+        backwardLine(
+          s,
+          0,
+          `${d(s.out)} · ${p}·${power(s.args[0])}`,
+          allScalar(s.dout, s.x[0]) ? `${val(s, s.dout)} × ${p} × ${power(val(s, s.x[0], true))}` : undefined,
+          `(${shapeOf(s.dout)}) ⊙ ${p}·${power(`(${shapeOf(s.x[0])})`)}`,
+        ),
+      );
+    },
   },
   exp: {
     symbol: 'exp',
@@ -658,6 +772,10 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: 'exp 노드: 상류 값에 순전파 때의 출력 exp(x)를 곱한다',
     },
     formula: 'y = exp(x);  ∂L/∂x = ∂L/∂y·y',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, 'exp')
+        : lines(backwardLine(s, 0, `${d(s.out)} · ${s.out}`, allScalar(s.dout, s.y) ? `${val(s, s.dout)} × ${val(s, s.y, true)}` : undefined, `(${shapeOf(s.dout)}) ⊙ (${shapeOf(s.y)})`)),
   },
   log: {
     symbol: 'log',
@@ -666,6 +784,10 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: 'log 노드: 상류 값을 순전파 때의 입력 x로 나눈다',
     },
     formula: 'y = log(x);  ∂L/∂x = ∂L/∂y / x',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, 'log')
+        : lines(backwardLine(s, 0, `${d(s.out)} / ${s.args[0]}`, allScalar(s.dout, s.x[0]) ? `${val(s, s.dout)} / ${val(s, s.x[0], true)}` : undefined, `(${shapeOf(s.dout)}) / (${shapeOf(s.x[0])})`)),
   },
   tanh: {
     symbol: 'tanh',
@@ -674,6 +796,18 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: 'tanh 노드: 상류 값에 순전파의 출력 y로 만든 1 − y²을 곱한다',
     },
     formula: 'y = tanh(x);  ∂L/∂x = ∂L/∂y·(1 − y²)',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, 'tanh')
+        : lines(
+            backwardLine(
+              s,
+              0,
+              `${d(s.out)} · (1 − ${s.out}²)`,
+              allScalar(s.dout, s.y) ? `${val(s, s.dout)} × (1 − ${val(s, s.y, true)}²)` : undefined,
+              `(${shapeOf(s.dout)}) ⊙ (1 − (${shapeOf(s.y)})²)`,
+            ),
+          ),
   },
   relu: {
     symbol: 'ReLU',
@@ -682,6 +816,18 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: 'ReLU 노드: 순전파 때 입력이 0보다 컸던 곳은 상류 값을 그대로 흘려보내고, 0 이하였던 곳은 0을 보낸다',
     },
     formula: 'y = max(0, x);  ∂L/∂x = ∂L/∂y if x > 0, else 0',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, 'max', (a) => `max(0, ${a})`)
+        : lines(
+            backwardLine(
+              s,
+              0,
+              `${d(s.out)} · [${s.args[0]} > 0]`,
+              allScalar(s.dout, s.x[0]) ? `${val(s, s.dout)} × ${(s.x[0]?.data[0] ?? 0) > 0 ? 1 : 0}` : undefined,
+              `(${shapeOf(s.dout)}), 0 where ${s.args[0]} ≤ 0`,
+            ),
+          ),
   },
   sigmoid: {
     symbol: 'σ',
@@ -690,6 +836,18 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '시그모이드 노드: 상류 값에 순전파의 출력 y만으로 계산한 y(1 − y)를 곱한다',
     },
     formula: 'y = 1 / (1 + exp(−x));  ∂L/∂x = ∂L/∂y·y(1 − y)',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, 'σ')
+        : lines(
+            backwardLine(
+              s,
+              0,
+              `${d(s.out)} · ${s.out}(1 − ${s.out})`,
+              allScalar(s.dout, s.y) ? `${val(s, s.dout)} × ${val(s, s.y, true)} × ${s.num(1 - (s.y?.data[0] ?? NaN))}` : undefined,
+              `(${shapeOf(s.dout)}) ⊙ (${shapeOf(s.y)}) ⊙ (1 − (${shapeOf(s.y)}))`,
+            ),
+          ),
   },
   recip: {
     symbol: '1/x',
@@ -698,6 +856,10 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '"/" 노드(역수): 상류 값에 순전파의 출력 y로 만든 −y²을 곱한다',
     },
     formula: 'y = 1/x;  ∂L/∂x = −∂L/∂y·y²',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, '1/', (a) => `1 / ${a}`)
+        : lines(backwardLine(s, 0, `−${d(s.out)} · ${s.out}²`, allScalar(s.dout, s.y) ? `−${val(s, s.dout, true)} × ${val(s, s.y, true)}²` : undefined, `−(${shapeOf(s.dout)}) ⊙ (${shapeOf(s.y)})²`)),
   },
   matmul: {
     symbol: 'dot',
@@ -706,6 +868,13 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '행렬 곱 노드: dX = dout·Wᵀ, dW = Xᵀ·dout (다른 쪽 입력을 전치해서 곱한다)',
     },
     formula: 'Y = X·W;  ∂L/∂X = ∂L/∂Y·Wᵀ,  ∂L/∂W = Xᵀ·∂L/∂Y',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardInfix(s, '·')
+        : lines(
+            backwardLine(s, 0, `${d(s.out)} · ${s.args[1]}ᵀ`, undefined, `(${shapeOf(s.dout)}) · (${shapeOf(s.x[1])})ᵀ`),
+            backwardLine(s, 1, `${s.args[0]}ᵀ · ${d(s.out)}`, undefined, `(${shapeOf(s.x[0])})ᵀ · (${shapeOf(s.dout)})`),
+          ),
   },
   sum: {
     symbol: 'Σ',
@@ -714,6 +883,10 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '합 노드: 상류 값을 입력의 모든 원소에 그대로 복사해 보낸다',
     },
     formula: 'y = Σ xᵢ;  ∂L/∂xᵢ = ∂L/∂y',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, 'Σ')
+        : lines(backwardLine(s, 0, d(s.out), isScalar(s.dx[0]) ? val(s, s.dout) : undefined, `${val(s, s.dout)} copied to (${shapeOf(s.x[0])})`)),
   },
   mean: {
     symbol: 'mean',
@@ -722,6 +895,18 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '평균 노드: 상류 값을 원소 수 n으로 나눠 입력의 모든 원소에 보낸다',
     },
     formula: 'y = Σ xᵢ / n;  ∂L/∂xᵢ = ∂L/∂y / n',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? forwardCall(s, 'mean')
+        : lines(
+            backwardLine(
+              s,
+              0,
+              `${d(s.out)} / n`,
+              isScalar(s.dx[0]) ? `${val(s, s.dout)} / 1` : undefined,
+              `${val(s, s.dout)} / ${s.x[0]?.size ?? '?'} copied to (${shapeOf(s.x[0])})`,
+            ),
+          ),
   },
   affine: {
     symbol: 'Affine',
@@ -730,6 +915,14 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: 'Affine 노드: dx = dout·Wᵀ, dW = xᵀ·dout, db는 dout을 배치 축(0번 축)으로 합한 값',
     },
     formula: 'Y = X·W + B;  ∂L/∂X = ∂L/∂Y·Wᵀ,  ∂L/∂W = Xᵀ·∂L/∂Y,  ∂L/∂B = Σₙ ∂L/∂Y',
+    arithmetic: (s) =>
+      s.phase === 'forward'
+        ? [both(`${s.out} = ${s.args[0]} · ${s.args[1]} + ${s.args[2]}: (${shapeOf(s.x[0])}) · (${shapeOf(s.x[1])}) + (${shapeOf(s.x[2])}) → ${shapeOf(s.y)}`)]
+        : lines(
+            backwardLine(s, 0, `${d(s.out)} · ${s.args[1]}ᵀ`, undefined, `(${shapeOf(s.dout)}) · (${shapeOf(s.x[1])})ᵀ`),
+            backwardLine(s, 1, `${s.args[0]}ᵀ · ${d(s.out)}`, undefined, `(${shapeOf(s.x[0])})ᵀ · (${shapeOf(s.dout)})`),
+            backwardLine(s, 2, `Σₙ ${d(s.out)}`, undefined, `Σₙ (${shapeOf(s.dout)})`),
+          ),
   },
   softmax_with_loss: {
     symbol: 'Softmax-with-Loss',
@@ -738,6 +931,7 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: 'Softmax-with-Loss 노드: 소프트맥스의 출력과 정답 레이블의 차이 (y − t)를 배치 크기 N으로 나눠 앞 계층에 전달한다. 정답 레이블 t에는 미분을 보내지 않는다',
     },
     formula: 'y = softmax(x), L = −Σ t·log(y + 1e-7) / N;  ∂L/∂x = (y − t)/N',
+    arithmetic: (s) => softmaxWithLossArithmetic(s),
   },
   custom: {
     symbol: 'custom',

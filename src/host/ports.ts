@@ -5,6 +5,7 @@
  */
 import type { Graph, OpKind, SourceRange } from '../engine/graph';
 import type { NonFiniteReport } from '../engine/nonFinite';
+import type { ArithmeticTemplate } from '../engine/arithmetic';
 import type { Tensor } from '../engine/tensor';
 import type { LocalText, Phase } from '../shared/protocol';
 
@@ -70,6 +71,8 @@ export interface OpDescription {
   symbol: string;
   rule: LocalText;
   formula: string;
+  /** The step's arithmetic written out (the engine's per-op template); absent in fakes. */
+  arithmetic?: ArithmeticTemplate;
 }
 
 export interface EnginePort {

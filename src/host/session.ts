@@ -11,8 +11,9 @@ import type { Graph, GraphNode } from '../engine/graph';
 import { nonFiniteMessage, type NonFiniteReport } from '../engine/nonFinite';
 import type { Tensor } from '../engine/tensor';
 import type { SessionSnapshot } from '../api';
-import type { EdgeDelta, GraphInfo, NodeDelta, NodeInfo, NodeMismatch, StepState, TensorData } from '../shared/protocol';
-import { toNested } from './format';
+import { type ArithmeticStep, fanOutArithmetic } from '../engine/arithmetic';
+import type { EdgeDelta, GraphInfo, LocalText, NodeDelta, NodeInfo, NodeMismatch, StepState, TensorData } from '../shared/protocol';
+import { formatNumber, toNested } from './format';
 import type { EnginePort, FileContent, SourceDiagnostic, SourceIdentifier, StepperPort } from './ports';
 
 export interface CompileResult {
@@ -182,7 +183,56 @@ export class GraphSession {
   stepState(): StepState {
     const s = this.stepper;
     if (!s) return { cursor: 0, totalSteps: 0, phase: 'forward', current: null };
-    return { cursor: s.cursor, totalSteps: s.totalSteps, phase: s.phase, current: this.currentNode() };
+    const state: StepState = { cursor: s.cursor, totalSteps: s.totalSteps, phase: s.phase, current: this.currentNode() };
+    const explain = this.explain();
+    if (explain.length) state.explain = explain;
+    return state;
+  }
+
+  /**
+   * The arithmetic of the step just run, written out with its numbers (the op's template from the
+   * engine): `∂L/∂apple = ∂L/∂apple_price · apple_num = 1.1 × 2 = 2.2`, and for an input whose
+   * last use this step was, the sum over its uses: `∂L/∂x = 3 + 4 = 7 (from a, b)`.
+   */
+  explain(): LocalText[] {
+    const g = this.graph;
+    const id = this.currentNode();
+    if (!g || id === null) return [];
+    const node = g.nodes[id];
+    const template = this.safeRead(() => this.engine.describeOp(node.op).arithmetic);
+    if (!template) return [];
+    const backward = this.cursor > this.forwardSteps;
+    const step: ArithmeticStep = {
+      phase: backward ? 'backward' : 'forward',
+      out: node.label,
+      args: node.inputs.map((i) => g.nodes[i]?.label ?? String(i)),
+      x: node.inputs.map((i) => this.value(i)),
+      y: this.value(id),
+      dout: backward ? this.grad(id) : undefined,
+      dx: node.inputs.map((_, k) => (backward ? (this.edgeGrad(id, k) ?? null) : undefined)),
+      constant: node.inputs.map((i) => g.nodes[i]?.constant === true),
+      num: (v) => formatNumber(v, 4).replace(/^-/, '−'),
+    };
+    if (node.exponent !== undefined) step.exponent = node.exponent;
+    const out: LocalText[] = this.safeRead(() => template(step)) ?? [];
+    if (!backward) return out;
+    // A value used in several places: its gradient is complete once its last use ran backward.
+    for (const inp of new Set(node.inputs)) {
+      const input = g.nodes[inp];
+      if (!input || input.constant) continue;
+      const parts: { from: string; grad: Tensor }[] = [];
+      let complete = true;
+      for (const c of this.consumers[inp] ?? []) {
+        g.nodes[c].inputs.forEach((x, k) => {
+          if (x !== inp) return;
+          const eg = this.edgeGrad(c, k);
+          if (eg) parts.push({ from: g.nodes[c].label, grad: eg });
+          else complete = false;
+        });
+      }
+      if (complete && parts.length > 1) out.push(fanOutArithmetic(input.label, parts, this.grad(inp), step.num));
+    }
+    return out;
   }
 
   /** The node run by the step just before the cursor, or null at the start. */
@@ -262,7 +312,8 @@ export class GraphSession {
         id: n.id,
         label: n.label,
         op: n.op,
-        symbol: n.className ?? d.symbol,
+        // A traced layer shows its class; a constant power is written as the book writes it: `**2`.
+        symbol: n.className ?? (n.op === 'pow' && n.exponent !== undefined ? `**${formatNumber(n.exponent)}` : d.symbol),
         inputs: [...n.inputs],
         shape: [...n.shape],
         leaf,

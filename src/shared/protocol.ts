@@ -72,6 +72,8 @@ export interface GraphInfo {
   expanded: boolean;
   /** Same key ⇒ same graph shape ⇒ the webview may keep its layout. */
   layoutKey: string;
+  /** The book's figures this graph reproduces ("5-16"), for the caption; built-in examples only. */
+  figures?: string[];
 }
 
 /** What changed at a node or an edge; `null` clears it (when stepping back). */
@@ -94,6 +96,8 @@ export interface StepState {
   phase: Phase;
   /** Node run by the step just before the cursor, or null at the start. */
   current: number | null;
+  /** The arithmetic of that step written out, one line per result (absent at the start). */
+  explain?: LocalText[];
 }
 
 export type HostToWebview =
