@@ -12,6 +12,7 @@ import { SessionController } from './host/controller';
 import { EditorFeatures } from './host/editorFeatures';
 import { createEngine } from './host/engineBinding';
 import { ExamplesProvider } from './host/examples';
+import { figuresByFile } from './host/examplesIndex';
 import { NodesTreeProvider, type NodeItem } from './host/nodesTree';
 import { PANEL_VIEW_TYPE, StepperPanel, parsePersistedState } from './host/panel';
 import type { GraphSession } from './host/session';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const panel = new StepperPanel(context.extensionUri, controller, {
     runCommand: (command) => runner.run(command),
     stateChanged: () => rememberPanel(true),
+    figures: async () => figuresByFile(await examples.load()),
     selectNode: (session, id, how) => {
       void revealNode(session, id, how === 'reveal' ? 'focus' : 'ifVisible');
       if (nodesView.visible) {

@@ -9,6 +9,8 @@ import type { PanelModel } from './model';
 /** The expression a node computes, written with its inputs' labels. */
 export function expressionOf(node: NodeInfo, labelOf: (id: number) => string): string {
   const args = node.inputs.map(labelOf);
+  // A constant power as the book writes it: z = t**2.
+  if (node.op === 'pow' && args.length === 1) return `${node.label} = ${args[0]}${node.symbol}`;
   const infix = [...node.symbol].length <= 2 && args.length === 2;
   const rhs = infix ? `${args[0]} ${node.symbol} ${args[1]}` : `${node.symbol}(${args.join(', ')})`;
   return `${node.label} = ${rhs}`;

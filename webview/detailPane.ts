@@ -4,6 +4,7 @@
  * formula (the book's "multiply: swap the inputs", "add: pass through", …).
  */
 import { locale, t } from './i18n';
+import type { NodeInfo } from '../src/shared/protocol';
 import type { PanelModel } from './model';
 import { renderTensor } from './tensorView';
 import { previewText, shapeText } from './tensorFormat';
@@ -13,6 +14,8 @@ import { h } from './dom';
 export interface DetailCallbacks {
   onSelect(id: number): void;
   onReveal(id: number): void;
+  /** "Follow the current step": unpin the node shown. */
+  onFollow(): void;
 }
 
 export class DetailPane {
@@ -29,27 +32,42 @@ export class DetailPane {
     root.setAttribute('aria-live', 'polite');
   }
 
+  /** Pins a node (a click), or with null goes back to following the steps. */
   show(id: number | null): void {
     this.selected = id;
     this.render();
   }
 
+  /** The pinned node, or null while the pane follows the current step. */
   get selectedId(): number | null {
     return this.selected;
   }
 
+  /**
+   * Follow mode: the node of the step just run, or before the first step the node it will run,
+   * so the pane is never empty while a graph is shown.
+   */
+  private followedId(): number | null {
+    const current = this.model.state.current;
+    if (current !== null) return current;
+    return this.model.graph?.nodes.find((n) => n.forwardStep === 0)?.id ?? null;
+  }
+
   render(): void {
-    const id = this.selected;
+    const following = this.selected === null;
+    const id = this.selected ?? this.followedId();
     const node = id === null ? undefined : this.model.node(id);
     this.root.replaceChildren();
     this.root.setAttribute('aria-label', t('detail'));
     if (id === null || !node) {
       this.root.classList.add('empty');
+      delete this.root.dataset.detailNode;
       this.root.append(h('p', 'muted hint', t('noSelection')));
       return;
     }
     this.root.classList.remove('empty');
     this.root.dataset.detailNode = node.label;
+    this.root.dataset.following = String(following);
     const graph = this.model.graph;
 
     const header = h('header', 'detail-header');
@@ -73,8 +91,26 @@ export class DetailPane {
       link.addEventListener('click', () => this.callbacks.onReveal(node.id));
       meta.append(link);
     }
+    if (following) {
+      meta.append(h('span', 'tag following', t('following')));
+    } else {
+      const follow = h('button', 'link-button follow-button', t('followStep'));
+      follow.type = 'button';
+      follow.addEventListener('click', () => this.callbacks.onFollow());
+      meta.append(follow);
+    }
     header.append(meta);
     this.root.append(header);
+    this.renderStep(node);
+
+    const explain = this.model.state.explain;
+    if (explain?.length && node.id === this.model.state.current) {
+      const arith = h('section', 'detail-arith');
+      arith.append(h('h3', undefined, t('arithmetic')));
+      const lang = locale();
+      for (const line of explain) arith.append(h('div', 'arith-line', line[lang] || line.en));
+      this.root.append(arith);
+    }
 
     if (node.mismatch) {
       // A traced script whose numbers differ from the engine's rule here: say what, and show both.
@@ -118,28 +154,6 @@ export class DetailPane {
       this.root.append(inputs);
     }
 
-    const tensorOpts = (key: string, gradient = false) => ({ key: `${node.id}:${key}`, expanded: this.expanded, onToggle: () => this.render(), gradient });
-
-    this.section(t('value'), renderTensor(this.model.values.get(node.id), tensorOpts('value')), 'value');
-
-    if (node.leaf) {
-      this.section(t('leafGrad'), renderTensor(this.model.grads.get(node.id), tensorOpts('grad', true)), 'grad');
-    } else {
-      this.section(t('dout'), renderTensor(this.model.grads.get(node.id), tensorOpts('grad', true)), 'grad');
-      const out = h('section', 'detail-section out-grads');
-      out.append(h('h3', undefined, t('outGrads')));
-      node.inputs.forEach((inputId, index) => {
-        const input = this.model.node(inputId);
-        const row = h('div', 'out-grad');
-        row.dataset.input = String(index);
-        const label = h('div', 'out-grad-label');
-        label.append(h('span', 'partial', '∂L/∂'), this.nodeLink(inputId, input?.label ?? String(inputId)));
-        row.append(label, renderTensor(this.model.edgeGrad({ from: inputId, to: node.id, index }), tensorOpts(`in${index}`, true)));
-        out.append(row);
-      });
-      this.root.append(out);
-    }
-
     const users = this.model.consumers.get(node.id) ?? [];
     if (users.length) {
       const used = h('div', 'detail-inputs');
@@ -154,8 +168,38 @@ export class DetailPane {
     }
   }
 
+  /** What matters for the step, first: the value, the gradient arriving (dout), the gradients sent on. */
+  private renderStep(node: NodeInfo): void {
+    const tensorOpts = (key: string, gradient = false) => ({ key: `${node.id}:${key}`, expanded: this.expanded, onToggle: () => this.render(), gradient });
+    const noGradient = (n: NodeInfo): string => (n.name ? t('labelsNoGrad') : t('constantNoGrad'));
+
+    this.section(t('value'), renderTensor(this.model.values.get(node.id), tensorOpts('value')), 'value');
+
+    if (node.leaf) {
+      const grad = node.constant ? h('span', 'muted no-grad', noGradient(node)) : renderTensor(this.model.grads.get(node.id), tensorOpts('grad', true));
+      this.section(t('leafGrad'), grad, 'grad');
+    } else {
+      this.section(t('dout'), renderTensor(this.model.grads.get(node.id), tensorOpts('grad', true)), 'grad');
+      const out = h('section', 'detail-section out-grads');
+      out.dataset.stepItem = 'outGrads';
+      out.append(h('h3', undefined, t('outGrads')));
+      node.inputs.forEach((inputId, index) => {
+        const input = this.model.node(inputId);
+        const row = h('div', 'out-grad');
+        row.dataset.input = String(index);
+        const label = h('div', 'out-grad-label');
+        label.append(h('span', 'partial', '∂L/∂'), this.nodeLink(inputId, input?.label ?? String(inputId)));
+        const body = input?.constant ? h('span', 'muted no-grad', noGradient(input)) : renderTensor(this.model.edgeGrad({ from: inputId, to: node.id, index }), tensorOpts(`in${index}`, true));
+        row.append(label, body);
+        out.append(row);
+      });
+      this.root.append(out);
+    }
+  }
+
   private section(title: string, body: HTMLElement, kind: string): void {
     const s = h('section', `detail-section ${kind}`);
+    s.dataset.stepItem = kind;
     s.append(h('h3', undefined, title), body);
     this.root.append(s);
   }

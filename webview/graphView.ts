@@ -9,7 +9,7 @@
  */
 import type { NodeInfo, TensorData } from '../src/shared/protocol';
 import { t } from './i18n';
-import { CHIP_HEIGHT, CIRCLE_RADIUS, type EdgePath, type GhostBox, type GraphLayout, LABEL_GAP, LABEL_LINE, type MeasureText, type NodeBox, leafText } from './layout';
+import { CHIP_HEIGHT, CIRCLE_RADIUS, type EdgePath, type GhostBox, type GraphLayout, LABEL_GAP, LAYOUT_MARGIN, LABEL_LINE, type MeasureText, type NodeBox, displaySymbol, leafText } from './layout';
 import { type Changes, type EdgeRef, PanelModel, edgeKey } from './model';
 import { PanZoom, type View } from './panZoom';
 import { inlineGrid, inlineText, labelLines, previewText, shapeText, tensorJson } from './tensorFormat';
@@ -173,7 +173,8 @@ export class GraphView {
       if (node) this.drawGhost(ghostLayer, node, ghost);
     }
 
-    this.panZoom.setContent(layout.width, layout.height);
+    this.panZoom.setContent(layout.width, layout.height, LAYOUT_MARGIN);
+    this.svg.dataset.content = `${r1(layout.width)}x${r1(layout.height)}`;
     if (keepView && view) this.panZoom.set(view);
     else this.panZoom.initial(firstBox(layout));
     this.selectedId = null;
@@ -229,10 +230,11 @@ export class GraphView {
       } else {
         svg('rect', { class: 'node-shape', x: r1(-box.width / 2), y: -box.height / 2, width: r1(box.width), height: box.height, rx: 6 }, g);
       }
-      const sym = svg('text', { class: `symbol${[...node.symbol].length > 1 ? ' long' : ''}`, x: 0, y: 0 }, g);
-      sym.textContent = node.symbol;
+      const symbol = displaySymbol(node);
+      const sym = svg('text', { class: `symbol${[...symbol].length > 1 ? ' long' : ''}`, x: 0, y: 0 }, g);
+      sym.textContent = symbol;
       if (node.name) {
-        const name = svg('text', { class: 'node-name', x: 0, y: r1(box.height / 2 + 13) }, g);
+        const name = svg('text', { class: 'node-name', x: 0, y: r1(box.height / 2 + 4) }, g);
         name.textContent = node.name;
       }
     }

@@ -58,6 +58,13 @@ const en = {
   mismatch: 'Differs from the rule',
   yours: 'yours',
   reference: 'reference',
+  following: 'current step',
+  followStep: 'Follow the current step',
+  arithmetic: 'Arithmetic of this step',
+  labelsNoGrad: 'labels (no gradient)',
+  constantNoGrad: 'constant (no gradient)',
+  figure: 'Figure',
+  showTable: 'Show or hide the table',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -117,6 +124,13 @@ const ko: Record<MessageKey, string> = {
   mismatch: '규칙과 다름',
   yours: '내 코드',
   reference: '기준값',
+  following: '현재 단계',
+  followStep: '현재 단계 따라가기',
+  arithmetic: '이 단계의 계산',
+  labelsNoGrad: '정답 레이블 (기울기 없음)',
+  constantNoGrad: '상수 (기울기 없음)',
+  figure: '그림',
+  showTable: '표 보기/숨기기',
 };
 
 let current: Record<MessageKey, string> = en;

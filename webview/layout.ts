@@ -70,7 +70,9 @@ export interface GraphLayout {
 export type MeasureText = (text: string, kind: 'symbol' | 'leaf' | 'mono') => number;
 
 export const CIRCLE_RADIUS = 20;
-const NAME_SPACE = 16;
+/** Empty room around the drawing (dagre's margins). */
+export const LAYOUT_MARGIN = 24;
+const NAME_SPACE = 20;
 const BOX_HEIGHT = 34;
 const LEAF_HEIGHT = 24;
 const LABEL_WIDTH = 64;
@@ -121,10 +123,19 @@ export function foldedConstants(graph: GraphInfo): Set<number> {
   return out;
 }
 
-/** Short symbols (×, +, σ) sit in a circle as in the book; longer ones (ReLU, Affine) in a box. */
+/**
+ * The symbol drawn in a node, as the book's figures draw it: "/" for the reciprocal of the
+ * expanded sigmoid (figure 5-19), else the op's own symbol (×, +, exp, **2, ReLU, …).
+ */
+export function displaySymbol(node: NodeInfo): string {
+  return node.op === 'recip' ? '/' : node.symbol;
+}
+
+/** Circles as in the book: short symbols (×, +, σ, /) and exp, log, **2; longer ones (ReLU, Affine) in a box. */
 export function nodeShape(node: NodeInfo): NodeShape {
   if (node.leaf) return 'leaf';
-  return [...node.symbol].length <= 2 ? 'circle' : 'box';
+  const symbol = displaySymbol(node);
+  return [...symbol].length <= 2 || node.op === 'exp' || node.op === 'log' || (node.op === 'pow' && [...symbol].length <= 3) ? 'circle' : 'box';
 }
 
 /** The text drawn for a leaf: its name, or its value for an unnamed constant. */
@@ -145,7 +156,7 @@ function nodeSize(node: NodeInfo, measure: MeasureText): { shape: NodeShape; wid
     const d = 2 * CIRCLE_RADIUS;
     return { shape, width: d, height: d, layoutHeight: d + nameRoom, layoutWidth: Math.max(d, nameWidth) };
   }
-  const width = Math.max(48, measure(node.symbol, 'symbol') + 24);
+  const width = Math.max(48, measure(displaySymbol(node), 'symbol') + 24);
   return { shape, width, height: BOX_HEIGHT, layoutHeight: BOX_HEIGHT + nameRoom, layoutWidth: Math.max(width, nameWidth) };
 }
 
@@ -274,7 +285,7 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
   const ghostKeys = ghostEdges(graph, rank);
   const deep = ghostKeys.size > 0 || Math.max(0, ...rank.values()) > DEEP_RANKS;
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  const options = { rankdir: 'LR', nodesep: 22, ranksep: 30, edgesep: 14, marginx: 24, marginy: 24 };
+  const options = { rankdir: 'LR', nodesep: 22, ranksep: 30, edgesep: 14, marginx: LAYOUT_MARGIN, marginy: LAYOUT_MARGIN };
   // Deep graphs: our ranks (doubled: dagre puts edge labels on ranks of their own), an iterative
   // acyclic pass, and each node aligned with its upper neighbour, which keeps a long chain on one
   // straight line with its ghost inputs beside it (balancing the four alignments makes it drift).
@@ -380,10 +391,52 @@ export function computeLayout(graph: GraphInfo, measure: MeasureText): GraphLayo
   const output: EdgePath = { key: 'output', points: [outStart, outEnd], label: { x: (outStart.x + outEnd.x) / 2, y: outStart.y }, labelBox: outLabel };
 
   const gl = g.graph();
-  const width = Math.max(gl.width ?? 0, outEnd.x + 24);
-  // The output's label must fit above and below too.
-  const height = Math.max(gl.height ?? 0, outStart.y + outLabel.height / 2 + 24);
-  return { nodes, ghosts, edges, output, width, height };
+  const laid: GraphLayout = { nodes, ghosts, edges, output, width: Math.max(gl.width ?? 0, outEnd.x + LAYOUT_MARGIN), height: gl.height ?? 0 };
+  fitBounds(laid, sizes);
+  return laid;
+}
+
+/**
+ * Makes the drawing's box hold everything drawn with a margin all round: every node with its name,
+ * every label's reserved room (dagre's own box may end a few pixels inside a label at the edge).
+ */
+function fitBounds(l: GraphLayout, sizes: ReadonlyMap<number, { layoutWidth: number; layoutHeight: number }>): void {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const add = (x: number, y: number, w: number, h: number): void => {
+    minX = Math.min(minX, x - w / 2);
+    maxX = Math.max(maxX, x + w / 2);
+    minY = Math.min(minY, y - h / 2);
+    maxY = Math.max(maxY, y + h / 2);
+  };
+  for (const b of l.nodes.values()) {
+    const s = sizes.get(b.id);
+    add(b.x, b.y, Math.max(b.width, s?.layoutWidth ?? 0), Math.max(b.height, s?.layoutHeight ?? 0));
+  }
+  for (const gh of l.ghosts) add(gh.x, gh.y, gh.width, gh.height);
+  for (const e of [...l.edges.values(), l.output]) {
+    add(e.label.x, e.label.y, e.labelBox.width, e.labelBox.height);
+    if (e.folded) add(e.label.x, e.label.y - LABEL_LINE, e.labelBox.width, LABEL_LINE * 2);
+  }
+  if (!Number.isFinite(minX)) return;
+  const dx = Math.max(0, LAYOUT_MARGIN - minX);
+  const dy = Math.max(0, LAYOUT_MARGIN - minY);
+  if (dx || dy) {
+    const move = (p: Point): void => {
+      p.x += dx;
+      p.y += dy;
+    };
+    for (const b of l.nodes.values()) move(b);
+    for (const gh of l.ghosts) move(gh);
+    for (const e of [...l.edges.values(), l.output]) {
+      e.points.forEach(move);
+      move(e.label);
+    }
+  }
+  l.width = Math.max(l.width + dx, maxX + dx + LAYOUT_MARGIN);
+  l.height = Math.max(l.height + dy, maxY + dy + LAYOUT_MARGIN);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { HostToWebview, StepCommand, StepState } from '../src/shared/protoc
 import { captionText } from './caption';
 import { DetailPane } from './detailPane';
 import { GraphView } from './graphView';
-import { setLocale, t } from './i18n';
+import { locale, setLocale, t } from './i18n';
 import { LayoutCache, type MeasureText } from './layout';
 import { PanelModel } from './model';
 import type { View } from './panZoom';
@@ -41,6 +41,10 @@ class Panel {
   private readonly empty: HTMLElement;
   private readonly hint: HTMLElement;
   private readonly caption: HTMLElement;
+  /** The book's figure numbers ("그림 5-16"), before the caption. */
+  private readonly figure: HTMLElement;
+  /** The step's arithmetic, under the caption. */
+  private readonly arith: HTMLElement;
   private saved: PanelState | undefined = loadState();
   private currentView: View | undefined;
   private saveQueued = false;
@@ -62,7 +66,15 @@ class Panel {
     this.caption = h('div', 'step-caption');
     this.caption.id = 'step-caption';
     this.caption.setAttribute('aria-live', 'polite');
-    canvas.append(this.empty, this.caption);
+    this.figure = h('span', 'figure-ref');
+    this.figure.id = 'figure-ref';
+    this.arith = h('div', 'step-arith');
+    this.arith.id = 'step-arith';
+    const captionArea = h('div', 'caption-area');
+    const captionLine = h('div', 'caption-line');
+    captionLine.append(this.figure, this.caption);
+    captionArea.append(captionLine, this.arith);
+    canvas.append(this.empty, captionArea);
     const detailEl = h('aside', 'detail');
     detailEl.id = 'detail';
     body.append(canvas, detailEl);
@@ -85,6 +97,7 @@ class Panel {
     this.detail = new DetailPane(detailEl, this.model, {
       onSelect: (id) => this.select(id, true),
       onReveal: (id) => post({ type: 'revealLine', node: id }),
+      onFollow: () => this.unpin(),
     });
     this.applyTexts();
     this.detail.render();
@@ -206,8 +219,14 @@ class Panel {
     this.root.dataset.phase = state.phase;
     this.toolbar.refresh();
     this.caption.textContent = captionText(this.model);
-    const sel = this.detail.selectedId;
-    if (sel !== null) this.detail.render();
+    const lang = locale();
+    this.arith.textContent = (state.explain ?? []).map((l) => l[lang] || l.en).join('\n');
+    this.arith.title = this.arith.textContent;
+    const figures = this.model.graph?.figures ?? [];
+    this.figure.textContent = figures.length ? `${t('figure')} ${figures.join(', ')}` : '';
+    this.figure.hidden = figures.length === 0;
+    // Follow mode: the pane shows the current step's node unless the user pinned one.
+    this.detail.render();
     this.persist();
   }
 
@@ -217,6 +236,13 @@ class Panel {
     this.detail.show(id);
     if (reveal) this.view.reveal(id);
     if (tellHost) post({ type: 'select', node: id });
+    this.persist();
+  }
+
+  /** Back to follow mode: the detail pane shows each step's node again. */
+  private unpin(): void {
+    this.view.setSelected(null);
+    this.detail.show(null);
     this.persist();
   }
 
@@ -290,9 +316,7 @@ class Panel {
       case 'Escape':
         if (this.detail.selectedId !== null) {
           handled();
-          this.view.setSelected(null);
-          this.detail.show(null);
-          this.persist();
+          this.unpin();
         }
         break;
     }

@@ -17,6 +17,7 @@ const MAX_K = 4;
 export class PanZoom {
   private view: View = { x: 0, y: 0, k: 1 };
   private content = { width: 1, height: 1 };
+  private margin = 0;
   private drag: { id: number; x: number; y: number; moved: boolean } | undefined;
   /** True right after a drag, so the click that ends it does not select a node. */
   suppressClick = false;
@@ -37,8 +38,10 @@ export class PanZoom {
     return { ...this.view };
   }
 
-  setContent(width: number, height: number): void {
+  /** The drawing's size, including an empty `margin` around it (graph units). */
+  setContent(width: number, height: number, margin = 0): void {
     this.content = { width: Math.max(1, width), height: Math.max(1, height) };
+    this.margin = Math.max(0, Math.min(margin, width / 2, height / 2));
   }
 
   set(view: View): void {
@@ -85,10 +88,14 @@ export class PanZoom {
     }
     const vp = this.viewport();
     const k = LEGIBLE_K;
-    // Centre the focus, but never show empty space beyond the graph's edges.
-    const x = clamp(vp.width / 2 - focus.x * k, vp.width - this.content.width * k, 0);
-    const y = this.content.height * k <= vp.height ? (vp.height - this.content.height * k) / 2 : clamp(vp.height / 2 - focus.y * k, vp.height - this.content.height * k, 0);
-    this.set({ k, x, y });
+    // Along an axis where the drawing fits (its margins may not): centred. Else the focus
+    // centred, without showing empty space beyond the drawing's edges.
+    const axis = (size: number, content: number, at: number): number => {
+      const inner = (content - 2 * this.margin) * k;
+      if (inner <= size) return (size - content * k) / 2;
+      return clamp(size / 2 - at * k, size - (content - this.margin) * k, -this.margin * k);
+    };
+    this.set({ k, x: axis(vp.width, this.content.width, focus.x), y: axis(vp.height, this.content.height, focus.y) });
   }
 
   zoomBy(factor: number, at?: { x: number; y: number }): void {
@@ -118,6 +125,12 @@ export class PanZoom {
     else if (right > vp.width - m) dx = vp.width - m - right;
     if (top < m) dy = m - top;
     else if (bottom > vp.height - m) dy = vp.height - m - bottom;
+    // Along an axis where the whole drawing is already in view, there is nothing to reveal.
+    const k = this.view.k;
+    const shown = (pos: number, size: number, content: number): boolean =>
+      pos + this.margin * k >= -0.5 && pos + (content - this.margin) * k <= size + 0.5;
+    if (shown(this.view.x, vp.width, this.content.width)) dx = 0;
+    if (shown(this.view.y, vp.height, this.content.height)) dy = 0;
     if (dx !== 0 || dy !== 0) this.panBy(dx, dy);
   }
 

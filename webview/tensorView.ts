@@ -7,7 +7,7 @@
  */
 import type { TensorData } from '../src/shared/protocol';
 import { t } from './i18n';
-import { formatNumber, maxAbs, shapeText, tensorJson } from './tensorFormat';
+import { formatNumber, labelLines, labelNumber, maxAbs, shapeText, tensorJson } from './tensorFormat';
 import { h } from './dom';
 
 const SUMMARY_ROWS = 6;
@@ -56,6 +56,13 @@ export function renderTensor(tensor: TensorData | undefined, opts: TensorViewOpt
 
   const caption = h('div', 'tensor-caption');
   caption.append(h('span', 'shape-chip', shapeText(tensor.shape)));
+  // In a narrow panel the table folds into one line (CSS), so the whole step fits without
+  // scrolling; the line opens the table.
+  const inline = h('button', 'link-button tensor-inline', compactLine(tensor));
+  inline.type = 'button';
+  inline.title = t('showTable');
+  inline.addEventListener('click', () => wrap.classList.toggle('open'));
+  caption.append(inline);
   if (big) {
     const toggle = h('button', 'link-button', all ? t('showLess') : t('showAll'));
     toggle.type = 'button';
@@ -95,4 +102,12 @@ export function renderTensor(tensor: TensorData | undefined, opts: TensorViewOpt
   scroller.append(table);
   wrap.append(scroller);
   return wrap;
+}
+
+/** A tensor on one line: written out when small (`[[1, −0.5], [−2, 3]]`), else its first values and "…". */
+function compactLine(tensor: TensorData): string {
+  const small = labelLines(tensor);
+  if (small) return small.join('');
+  const first = Array.from(tensor.data.slice(0, 3), labelNumber).join(', ');
+  return tensor.shape.length === 1 ? `[${first}, …]` : `[[${first}, …], …]`;
 }

@@ -126,6 +126,11 @@ export class StepCommandRunner {
         controller.goTo(0, session);
         break;
       case 'toggleComposite':
+        // Nothing to expand: say so instead of redrawing the same graph silently.
+        if (!session.expanded && !session.graph?.nodes.some((n) => n.op === 'sigmoid' || n.op === 'affine')) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('This graph has no composite layers (Sigmoid, Affine) to expand.'));
+          break;
+        }
         controller.setExpanded(session, !session.expanded);
         break;
     }

@@ -15,6 +15,8 @@ export interface ExampleEntry {
   section: string;
   title: Bilingual;
   description?: Bilingual;
+  /** The book's figures the example reproduces ("5-16"), shown in the panel's caption. */
+  figures?: string[];
 }
 
 export interface ExampleSection {
@@ -59,7 +61,17 @@ function entry(x: Json, inheritedSection?: string): ExampleEntry | undefined {
   const section = sectionOf(r.section) ?? sectionOf(r.sectionNumber) ?? inheritedSection ?? '';
   const title = text(r.title) ?? { en: file, ko: file };
   const description = text(r.description) ?? text(r.summary);
-  return description ? { file, section, title, description } : { file, section, title };
+  const out: ExampleEntry = description ? { file, section, title, description } : { file, section, title };
+  const figures = Array.isArray(r.figures) ? r.figures.filter((f): f is string => typeof f === 'string' && /^[0-9A-Za-z.-]{1,12}$/.test(f)) : [];
+  if (figures.length) out.figures = figures;
+  return out;
+}
+
+/** File name → the book's figures, over every example that names some. */
+export function figuresByFile(sections: readonly ExampleSection[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of sections) for (const e of s.examples) if (e.figures?.length) out.set(e.file, e.figures);
+  return out;
 }
 
 /** Compares "5.4" < "5.6" < "5.10" numerically, part by part. */

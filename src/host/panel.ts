@@ -20,6 +20,8 @@ export interface PanelHooks {
   selectNode(session: GraphSession, node: number, reveal: 'select' | 'reveal'): void;
   /** The panel opened, closed (by the user) or its selection changed. */
   stateChanged?(): void;
+  /** The built-in examples' figure numbers by file name (read once). */
+  figures?(): Promise<Map<string, string[]>>;
 }
 
 export class StepperPanel implements vscode.Disposable {
@@ -32,6 +34,7 @@ export class StepperPanel implements vscode.Disposable {
   private shown: GraphSession | undefined;
   private selected: number | null = null;
   private disposing = false;
+  private figures = new Map<string, string[]>();
   private assets: Promise<{ styles: vscode.Uri[]; codicon: vscode.Uri | undefined }> | undefined;
 
   constructor(
@@ -40,6 +43,7 @@ export class StepperPanel implements vscode.Disposable {
     private readonly hooks: PanelHooks,
   ) {
     void this.findAssets();
+    void hooks.figures?.().then((m) => (this.figures = m), () => undefined);
     this.disposables.push(
       controller.onDidChangeGraph((s) => {
         if (s) this.sendGraph(s);
@@ -223,6 +227,8 @@ export class StepperPanel implements vscode.Disposable {
     this.panel.title = this.title();
     if (!this.ready) return;
     const graph = session.graphInfo();
+    const figures = graph ? this.figures.get(graph.fileName.split(/[\\/]/).pop() ?? '') : undefined;
+    if (graph && figures) graph.figures = figures;
     if (graph && (this.shown !== session || !session.stale)) {
       const state = session.fullState();
       if (this.shown !== session) this.selected = null;
