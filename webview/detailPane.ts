@@ -5,7 +5,8 @@
  */
 import { locale, t } from './i18n';
 import type { NodeInfo } from '../src/shared/protocol';
-import type { PanelModel } from './model';
+import { type PanelModel, edgeKey } from './model';
+import type { Practice } from './practice';
 import { renderTensor } from './tensorView';
 import { previewText, shapeText } from './tensorFormat';
 import { h } from './dom';
@@ -16,6 +17,9 @@ export interface DetailCallbacks {
   onReveal(id: number): void;
   /** "Follow the current step": unpin the node shown. */
   onFollow(): void;
+  /** Practice: the student's answer for the gradient sent into argument `index` of node `to`. */
+  onAnswer(to: number, index: number, text: string): 'right' | 'wrong' | 'invalid';
+  onStopPractice(): void;
 }
 
 export class DetailPane {
@@ -23,10 +27,15 @@ export class DetailPane {
   /** Tensors the user expanded with "show all", kept while stepping. */
   private readonly expanded = new Set<string>();
 
+  /** Practice: what the last answer for an edge got ("wrong", "invalid"), shown under its input. */
+  private readonly feedback = new Map<string, 'right' | 'wrong' | 'invalid'>();
+
   constructor(
     private readonly root: HTMLElement,
     private readonly model: PanelModel,
     private readonly callbacks: DetailCallbacks,
+    private readonly practice?: Practice,
+    private readonly hidden: (to: number, index: number) => boolean = () => false,
   ) {
     root.setAttribute('aria-label', t('detail'));
     root.setAttribute('aria-live', 'polite');
@@ -100,11 +109,14 @@ export class DetailPane {
       meta.append(follow);
     }
     header.append(meta);
+    if (this.practice?.enabled) this.root.append(this.practiceBar());
     this.root.append(header);
     this.renderStep(node);
 
     const explain = this.model.state.explain;
-    if (explain?.length && node.id === this.model.state.current) {
+    const asking = node.inputs.some((_, i) => this.hidden(node.id, i));
+    const missed = node.inputs.some((_, i) => this.practice?.isMissed(node.id, i));
+    if (explain?.length && node.id === this.model.state.current && (!asking || missed)) {
       const arith = h('section', 'detail-arith');
       arith.append(h('h3', undefined, t('arithmetic')));
       const lang = locale();
@@ -189,12 +201,73 @@ export class DetailPane {
         row.dataset.input = String(index);
         const label = h('div', 'out-grad-label');
         label.append(h('span', 'partial', '∂L/∂'), this.nodeLink(inputId, input?.label ?? String(inputId)));
+        if (this.hidden(node.id, index)) {
+          row.append(label, this.practiceInput(node, index));
+          out.append(row);
+          return;
+        }
         const body = input?.constant ? h('span', 'muted no-grad', noGradient(input)) : renderTensor(this.model.edgeGrad({ from: inputId, to: node.id, index }), tensorOpts(`in${index}`, true));
         row.append(label, body);
+        if (this.feedback.get(edgeKey(node.id, index)) === 'right') row.append(h('span', 'practice-feedback right', `✓ ${t('practiceRight')}`));
         out.append(row);
       });
       this.root.append(out);
     }
+  }
+
+  private practiceBar(): HTMLElement {
+    const bar = h('div', 'practice-bar');
+    const score = this.practice?.score() ?? { right: 0, wrong: 0 };
+    const text = h('span', 'practice-score', `${t('practiceMode')} · ${t('practiceScore')} ✓ ${score.right} · ✗ ${score.wrong}`);
+    text.dataset.right = String(score.right);
+    text.dataset.wrong = String(score.wrong);
+    const stop = h('button', undefined, t('practiceStop'));
+    stop.type = 'button';
+    stop.addEventListener('click', () => this.callbacks.onStopPractice());
+    bar.append(text, stop);
+    return bar;
+  }
+
+  /** A box for the student's answer, its Check button, and what the last answer got. */
+  private practiceInput(node: NodeInfo, index: number): HTMLElement {
+    const key = edgeKey(node.id, index);
+    const wrap = h('div', 'practice-row');
+    const input = h('input');
+    input.type = 'text';
+    input.spellcheck = false;
+    input.placeholder = t('practicePlaceholder');
+    input.setAttribute('aria-label', `${t('practiceAskFor')} ∂L/∂${this.model.node(node.inputs[index])?.label ?? ''}`);
+    input.dataset.practiceInput = String(index);
+    const check = h('button', undefined, t('practiceCheck'));
+    check.type = 'button';
+    const submit = (): void => {
+      const result = this.callbacks.onAnswer(node.id, index, input.value);
+      this.feedback.set(key, result);
+      this.render();
+      // The pane was drawn again: keep the student in the next box still to answer.
+      const next = this.root.querySelector<HTMLInputElement>('input[data-practice-input]');
+      next?.focus();
+    };
+    check.addEventListener('click', submit);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        submit();
+      }
+    });
+    wrap.append(input, check);
+    const last = this.feedback.get(key);
+    if (last === 'invalid') wrap.append(h('div', 'practice-feedback wrong', t('practiceInvalid')));
+    if (last === 'wrong') {
+      const label = this.model.node(node.inputs[index])?.label ?? '';
+      const lang = locale();
+      const line = this.model.state.explain?.map((l) => l[lang] || l.en).find((l) => l.startsWith(`∂L/∂${label} =`));
+      const fb = h('div', 'practice-feedback wrong');
+      fb.append(h('div', undefined, `✗ ${t('practiceWrong')} ${node.rule[lang] || node.rule.en}`));
+      if (line) fb.append(h('div', 'arith-line', line));
+      wrap.append(fb);
+    }
+    return wrap;
   }
 
   private section(title: string, body: HTMLElement, kind: string): void {

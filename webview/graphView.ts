@@ -329,6 +329,18 @@ export class GraphView {
     if (animate && grad && !hadGrad) flash(els.grad);
   }
 
+  /** Practice mode: these edges' gradients stay hidden until the student has found them. */
+  setHiddenGradients(keys: ReadonlySet<string>): void {
+    for (const [key, els] of this.edgeEls) {
+      const hide = keys.has(key);
+      els.g.classList.toggle('practice-hidden', hide);
+      this.labelGroups.get(els.g)?.classList.toggle('practice-hidden', hide);
+      // The tooltip would give the answer away too.
+      if (hide) for (const title of els.titles) title.textContent = t('practiceAsk');
+      else if (els.titles[0]?.textContent === t('practiceAsk')) this.refreshEdge(key, false);
+    }
+  }
+
   /** Marks the node run by the last step and brings it into view. */
   setCurrent(id: number | null, reveal: boolean): void {
     if (this.currentId !== null) {

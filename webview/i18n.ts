@@ -65,6 +65,16 @@ const en = {
   constantNoGrad: 'constant (no gradient)',
   figure: 'Figure',
   showTable: 'Show or hide the table',
+  practiceMode: 'Practice',
+  practiceScore: 'score',
+  practiceStop: 'Stop practice',
+  practiceAsk: 'Practice: type the gradients this node sends to its inputs (in the details).',
+  practiceAskFor: 'Your answer for',
+  practicePlaceholder: 'e.g. 2.2, -1/4, [0.5, -0.5]',
+  practiceCheck: 'Check',
+  practiceRight: 'right',
+  practiceWrong: 'Not quite.',
+  practiceInvalid: 'Type a number, a fraction such as 1/4, or a list such as [1, 2].',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -131,6 +141,16 @@ const ko: Record<MessageKey, string> = {
   constantNoGrad: '상수 (기울기 없음)',
   figure: '그림',
   showTable: '표 보기/숨기기',
+  practiceMode: '연습',
+  practiceScore: '점수',
+  practiceStop: '연습 끝내기',
+  practiceAsk: '연습: 이 노드가 입력으로 보내는 기울기를 직접 계산해 입력해 보세요 (상세 창).',
+  practiceAskFor: '답 입력:',
+  practicePlaceholder: '예: 2.2, -1/4, [0.5, -0.5]',
+  practiceCheck: '확인',
+  practiceRight: '정답',
+  practiceWrong: '틀렸습니다.',
+  practiceInvalid: '수, 1/4 같은 분수, [1, 2] 같은 목록을 입력하세요.',
 };
 
 let current: Record<MessageKey, string> = en;

@@ -10,7 +10,8 @@ import { DetailPane } from './detailPane';
 import { GraphView } from './graphView';
 import { locale, setLocale, t } from './i18n';
 import { LayoutCache, type MeasureText } from './layout';
-import { PanelModel } from './model';
+import { PanelModel, edgeKey } from './model';
+import { Practice, checkAnswer } from './practice';
 import type { View } from './panZoom';
 import { Toolbar } from './toolbar';
 import { type PanelState, loadState, post, saveState } from './vscodeApi';
@@ -46,6 +47,7 @@ class Panel {
   /** The step's arithmetic, under the caption. */
   private readonly arith: HTMLElement;
   private saved: PanelState | undefined = loadState();
+  private readonly practice = new Practice(this.saved?.scores);
   private currentView: View | undefined;
   private saveQueued = false;
 
@@ -98,7 +100,12 @@ class Panel {
       onSelect: (id) => this.select(id, true),
       onReveal: (id) => post({ type: 'revealLine', node: id }),
       onFollow: () => this.unpin(),
-    });
+      onAnswer: (to, index, text) => this.answer(to, index, text),
+      onStopPractice: () => {
+        this.setPractice(false);
+        post({ type: 'practice', enabled: false });
+      },
+    }, this.practice, (to, index) => this.practiceHidden(to, index));
     this.applyTexts();
     this.detail.render();
 
@@ -171,6 +178,9 @@ class Panel {
         case 'error':
           this.showError(msg.message, msg.line, msg.column);
           break;
+        case 'practice':
+          this.setPractice(msg.enabled === true);
+          break;
       }
     } catch (err) {
       // A malformed message must not take the panel down; say what happened instead.
@@ -183,6 +193,7 @@ class Panel {
     setLocale(msg.locale || 'en');
     document.documentElement.lang = msg.locale || 'en';
     this.model.setGraph(msg.graph, msg.state);
+    this.practice.setFile(msg.graph.uri);
     this.model.apply(msg.nodes ?? [], msg.edges ?? []);
     const { layout, reused } = this.layouts.get(msg.graph, textMeasurerCached());
     // Keep the user's view when the graph keeps its shape (an edit that changed numbers), or when
@@ -220,7 +231,10 @@ class Panel {
     this.toolbar.refresh();
     this.caption.textContent = captionText(this.model);
     const lang = locale();
-    this.arith.textContent = (state.explain ?? []).map((l) => l[lang] || l.en).join('\n');
+    const hidden = this.hiddenEdges();
+    this.view.setHiddenGradients(hidden);
+    // In practice the arithmetic would give the answer away: it waits until the gradients are found.
+    this.arith.textContent = hidden.size ? `${t('practiceAsk')}` : (state.explain ?? []).map((l) => l[lang] || l.en).join('\n');
     this.arith.title = this.arith.textContent;
     const figures = this.model.graph?.figures ?? [];
     this.figure.textContent = figures.length ? `${t('figure')} ${figures.join(', ')}` : '';
@@ -237,6 +251,43 @@ class Panel {
     if (reveal) this.view.reveal(id);
     if (tellHost) post({ type: 'select', node: id });
     this.persist();
+  }
+
+  /** Practice mode: the outgoing gradients of the node just run backward are hidden until answered. */
+  private practiceHidden(to: number, index: number): boolean {
+    if (!this.practice.enabled) return false;
+    const { cursor, current } = this.model.state;
+    if (current !== to || cursor <= (this.model.graph?.forwardSteps ?? 0)) return false;
+    const node = this.model.node(to);
+    const input = node ? this.model.node(node.inputs[index]) : undefined;
+    if (!input || input.constant || !this.model.edgeGrad({ from: input.id, to, index })) return false;
+    return !this.practice.isSolved(to, index);
+  }
+
+  private hiddenEdges(): Set<string> {
+    const out = new Set<string>();
+    const current = this.model.state.current;
+    const node = current === null ? undefined : this.model.node(current);
+    node?.inputs.forEach((_, index) => {
+      if (this.practiceHidden(node.id, index)) out.add(edgeKey(node.id, index));
+    });
+    return out;
+  }
+
+  private setPractice(enabled: boolean): void {
+    this.practice.enabled = enabled;
+    this.root.classList.toggle('practicing', enabled);
+    if (this.model.graph) this.onUpdate(this.model.state, { nodes: new Set(), edges: new Set() }, false);
+  }
+
+  private answer(to: number, index: number, text: string): 'right' | 'wrong' | 'invalid' {
+    const node = this.model.node(to);
+    const expected = node ? this.model.edgeGrad({ from: node.inputs[index], to, index }) : undefined;
+    if (!expected) return 'invalid';
+    const result = checkAnswer(text, expected);
+    if (result !== 'invalid') this.practice.answer(to, index, result);
+    this.onUpdate(this.model.state, { nodes: new Set(), edges: new Set() }, false);
+    return result;
   }
 
   /** Back to follow mode: the detail pane shows each step's node again. */
@@ -337,6 +388,7 @@ class Panel {
         selected: this.detail.selectedId,
         view: this.currentView,
         layoutKey: g.layoutKey,
+        scores: this.practice.allScores(),
       });
     });
   }

@@ -1,11 +1,14 @@
 /** The webview side of VS Code's messaging, typed with our protocol. */
 import type { WebviewPersistedState, WebviewToHost } from '../src/shared/protocol';
 import type { View } from './panZoom';
+import { type Score, parseScores } from './practice';
 
 /** What we keep with setState: the protocol's fields plus the view, which only the panel reads. */
 export interface PanelState extends WebviewPersistedState {
   view?: View;
   layoutKey?: string;
+  /** Practice scores by file. */
+  scores?: Record<string, Score>;
 }
 
 interface VsCodeApi {
@@ -54,6 +57,7 @@ export function loadState(): PanelState | undefined {
     selected: typeof selected === 'number' ? selected : null,
     view: isView(view) ? view : undefined,
     layoutKey: typeof layoutKey === 'string' ? layoutKey : undefined,
+    scores: parseScores(own('scores')),
   };
 }
 

@@ -47,6 +47,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('backprop.reset', () => runner.run('reset'));
   reg('backprop.toggleComposite', () => runner.run('toggleComposite'));
   reg('backprop.goToStep', (arg) => runner.goToStep(arg));
+  reg('backprop.practice', () => runner.practice());
   reg('backprop.openExample', (arg) => deps.examples.pickAndOpen(typeof arg === 'string' ? arg : undefined));
   reg('backprop.revealNode', (arg) => runner.revealNodeArg(arg));
   reg('backprop.saveTensor', (arg) => saveTensor(deps.controller, arg));
@@ -135,6 +136,24 @@ export class StepCommandRunner {
         break;
     }
     if (session.runtimeError) void vscode.window.showErrorMessage(vscode.l10n.t('Backprop: {0}', session.runtimeError));
+  }
+
+  /**
+   * Practice Backward Pass: toggles practice mode in the panel (opening it on the current graph);
+   * turning it on after the forward pass is done starts right at the first backward step.
+   */
+  async practice(): Promise<void> {
+    const session = this.requireSession();
+    if (!session) return;
+    const { panel, controller } = this.deps;
+    const on = !panel.practice || !panel.isOpen;
+    await panel.setPractice(on);
+    if (on) {
+      if (session.cursor > session.forwardSteps) controller.goTo(session.forwardSteps, session);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Practice: run the forward pass, then at each backward step type the gradients each node sends to its inputs in the panel.'),
+      );
+    }
   }
 
   /** Go to Step…: a number argument jumps directly; otherwise a quick pick of every step. */

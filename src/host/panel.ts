@@ -35,6 +35,8 @@ export class StepperPanel implements vscode.Disposable {
   private selected: number | null = null;
   private disposing = false;
   private figures = new Map<string, string[]>();
+  /** Practice mode (Backprop: Practice Backward Pass), kept across reloads of the webview. */
+  private practicing = false;
   private assets: Promise<{ styles: vscode.Uri[]; codicon: vscode.Uri | undefined }> | undefined;
 
   constructor(
@@ -83,6 +85,18 @@ export class StepperPanel implements vscode.Disposable {
       this.webviewOptions(),
     );
     await this.attach(panel);
+  }
+
+  /** Whether practice mode is on. */
+  get practice(): boolean {
+    return this.practicing;
+  }
+
+  /** Turns practice mode on or off (opening the panel to practise in). */
+  async setPractice(enabled: boolean): Promise<void> {
+    this.practicing = enabled;
+    if (enabled) await this.show(false);
+    this.post({ type: 'practice', enabled });
   }
 
   /** Re-attaches a panel restored after a window reload (see the serializer in extension.ts). */
@@ -204,6 +218,10 @@ export class StepperPanel implements vscode.Disposable {
         this.shown = undefined;
         if (session) this.sendGraph(session);
         if (this.selected !== null) this.post({ type: 'select', node: this.selected });
+        if (this.practicing) this.post({ type: 'practice', enabled: true });
+        break;
+      case 'practice':
+        this.practicing = msg.enabled;
         break;
       case 'command':
         void this.hooks.runCommand(msg.command);

@@ -104,7 +104,9 @@ export type HostToWebview =
   | { type: 'graph'; graph: GraphInfo; state: StepState; nodes: NodeDelta[]; edges: EdgeDelta[]; locale: string }
   | { type: 'update'; state: StepState; nodes: NodeDelta[]; edges: EdgeDelta[] }
   | { type: 'select'; node: number }
-  | { type: 'error'; message: string; line?: number; column?: number };
+  | { type: 'error'; message: string; line?: number; column?: number }
+  /** Practice mode on or off (Backprop: Practice Backward Pass). */
+  | { type: 'practice'; enabled: boolean };
 
 export const STEP_COMMANDS = [
   'stepForward',
@@ -123,7 +125,9 @@ export type WebviewToHost =
   | { type: 'command'; command: StepCommand }
   | { type: 'goTo'; step: number }
   | { type: 'select'; node: number }
-  | { type: 'revealLine'; node: number };
+  | { type: 'revealLine'; node: number }
+  /** The student left practice mode from the panel. */
+  | { type: 'practice'; enabled: boolean };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -148,6 +152,8 @@ export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
     case 'select':
     case 'revealLine':
       return isIndex(x.node) ? { type: x.type, node: x.node } : undefined;
+    case 'practice':
+      return typeof x.enabled === 'boolean' ? { type: 'practice', enabled: x.enabled } : undefined;
     default:
       return undefined;
   }
