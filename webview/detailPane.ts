@@ -120,7 +120,12 @@ export class DetailPane {
       const arith = h('section', 'detail-arith');
       arith.append(h('h3', undefined, t('arithmetic')));
       const lang = locale();
-      for (const line of explain) arith.append(h('div', 'arith-line', line[lang] || line.en));
+      // While practising, a gradient still to be found keeps its line hidden.
+      const pending = node.inputs.filter((_, i) => this.hidden(node.id, i) && !this.practice?.isMissed(node.id, i)).map((i) => `∂L/∂${this.model.node(i)?.label ?? ''} =`);
+      for (const line of explain) {
+        const text = line[lang] || line.en;
+        if (!pending.some((p) => text.startsWith(p))) arith.append(h('div', 'arith-line', text));
+      }
       this.root.append(arith);
     }
 
