@@ -418,6 +418,11 @@ export class GraphView {
     this.panZoom.initial(current ?? firstBox(this.layout));
   }
 
+  /** The whole drawing's size in graph units (for figures). */
+  contentSize(): { width: number; height: number } | undefined {
+    return this.layout ? { width: this.layout.width, height: this.layout.height } : undefined;
+  }
+
   get hasLayout(): boolean {
     return this.layout !== undefined;
   }

@@ -4,7 +4,8 @@
  * `ready`, `command`, `goTo`, `select`, `revealLine` back.
  */
 import './cspNonce';
-import type { HostToWebview, StepCommand, StepState } from '../src/shared/protocol';
+import type { FigureFormat, HostToWebview, StepCommand, StepState } from '../src/shared/protocol';
+import { figurePng, figureSvg } from './figure';
 import { captionText } from './caption';
 import { DetailPane } from './detailPane';
 import { GraphView } from './graphView';
@@ -181,6 +182,9 @@ class Panel {
         case 'practice':
           this.setPractice(msg.enabled === true);
           break;
+        case 'exportFigure':
+          void this.exportFigure(msg.requestId, msg.format);
+          break;
       }
     } catch (err) {
       // A malformed message must not take the panel down; say what happened instead.
@@ -251,6 +255,19 @@ class Panel {
     if (reveal) this.view.reveal(id);
     if (tellHost) post({ type: 'select', node: id });
     this.persist();
+  }
+
+  /** Draws the graph as it is now (whole, at its own size) and sends the figure to the host. */
+  private async exportFigure(requestId: number, format: FigureFormat): Promise<void> {
+    try {
+      const size = this.view.contentSize();
+      if (!size) throw new Error(t('waiting'));
+      const svgText = figureSvg(this.view.svg, size.width, size.height);
+      const data = format === 'svg' ? svgText : await figurePng(svgText, size.width, size.height);
+      post({ type: 'figure', requestId, format, data });
+    } catch (err) {
+      post({ type: 'figureError', requestId, message: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /** Practice mode: the outgoing gradients of the node just run backward are hidden until answered. */

@@ -11,6 +11,7 @@ import type { ExamplesProvider } from './examples';
 import type { StepperPanel } from './panel';
 import { saveTensor } from './saveTensor';
 import type { GraphSession } from './session';
+import { FigureCommands } from './figureCommands';
 import { stepTitle } from './stepText';
 
 /** How far revealing a node's line may go (see extension.ts). */
@@ -48,6 +49,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('backprop.toggleComposite', () => runner.run('toggleComposite'));
   reg('backprop.goToStep', (arg) => runner.goToStep(arg));
   reg('backprop.practice', () => runner.practice());
+  const figures = new FigureCommands(deps.controller, deps.panel);
+  reg('backprop.exportFigure', () => runner.withSession((s) => figures.exportFigure(s)));
+  reg('backprop.exportStudyNote', () => runner.withSession((s) => figures.exportStudyNote(s)));
   reg('backprop.openExample', (arg) => deps.examples.pickAndOpen(typeof arg === 'string' ? arg : undefined));
   reg('backprop.revealNode', (arg) => runner.revealNodeArg(arg));
   reg('backprop.saveTensor', (arg) => saveTensor(deps.controller, arg));
@@ -136,6 +140,12 @@ export class StepCommandRunner {
         break;
     }
     if (session.runtimeError) void vscode.window.showErrorMessage(vscode.l10n.t('Backprop: {0}', session.runtimeError));
+  }
+
+  /** Runs `f` on the current session (after a pending edit is compiled), if there is one. */
+  async withSession(f: (session: GraphSession) => Promise<void>): Promise<void> {
+    const session = this.requireSession();
+    if (session) await f(session);
   }
 
   /**

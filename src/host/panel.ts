@@ -5,7 +5,7 @@
  * deltas after a step. The panel shows the controller's current session.
  */
 import * as vscode from 'vscode';
-import type { HostToWebview, StepCommand } from '../shared/protocol';
+import type { FigureFormat, HostToWebview, StepCommand } from '../shared/protocol';
 import { parseWebviewMessage } from '../shared/protocol';
 import { PANEL_VIEW_TYPE, makeNonce, panelHtml } from './panelHtml';
 import type { SessionController } from './controller';
@@ -35,6 +35,11 @@ export class StepperPanel implements vscode.Disposable {
   private selected: number | null = null;
   private disposing = false;
   private figures = new Map<string, string[]>();
+  /** Figures asked of the webview, by request id. */
+  private readonly figureRequests = new Map<number, { resolve(data: string): void; reject(e: Error): void; format: FigureFormat }>();
+  private nextFigure = 1;
+  /** Resolved once the webview has posted `ready` (again after a reload). */
+  private readyWaiters: (() => void)[] = [];
   /** Practice mode (Backprop: Practice Backward Pass), kept across reloads of the webview. */
   private practicing = false;
   private assets: Promise<{ styles: vscode.Uri[]; codicon: vscode.Uri | undefined }> | undefined;
@@ -85,6 +90,35 @@ export class StepperPanel implements vscode.Disposable {
       this.webviewOptions(),
     );
     await this.attach(panel);
+  }
+
+  /**
+   * The graph as the panel draws it now, as a figure: SVG text or base64 PNG. Opens the panel
+   * when needed; fails after `timeoutMs` if the webview does not answer.
+   */
+  async requestFigure(format: FigureFormat, timeoutMs = 20_000): Promise<string> {
+    if (!this.panel) await this.show(true);
+    const requestId = this.nextFigure++;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.figureRequests.delete(requestId);
+        reject(new Error(vscode.l10n.t('The panel did not send the figure in time.')));
+      }, timeoutMs);
+      this.figureRequests.set(requestId, {
+        format,
+        resolve: (data) => {
+          clearTimeout(timer);
+          resolve(data);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      const ask = (): void => this.post({ type: 'exportFigure', requestId, format });
+      if (this.ready) ask();
+      else this.readyWaiters.push(ask);
+    });
   }
 
   /** Whether practice mode is on. */
@@ -216,6 +250,7 @@ export class StepperPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.shown = undefined;
+        for (const w of this.readyWaiters.splice(0)) w();
         if (session) this.sendGraph(session);
         if (this.selected !== null) this.post({ type: 'select', node: this.selected });
         if (this.practicing) this.post({ type: 'practice', enabled: true });
@@ -223,6 +258,16 @@ export class StepperPanel implements vscode.Disposable {
       case 'practice':
         this.practicing = msg.enabled;
         break;
+      case 'figure':
+      case 'figureError': {
+        const request = this.figureRequests.get(msg.requestId);
+        if (!request) break;
+        this.figureRequests.delete(msg.requestId);
+        if (msg.type === 'figureError') request.reject(new Error(msg.message));
+        else if (msg.format !== request.format) request.reject(new Error('the panel sent a figure in another format'));
+        else request.resolve(msg.data);
+        break;
+      }
       case 'command':
         void this.hooks.runCommand(msg.command);
         break;

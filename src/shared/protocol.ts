@@ -106,7 +106,9 @@ export type HostToWebview =
   | { type: 'select'; node: number }
   | { type: 'error'; message: string; line?: number; column?: number }
   /** Practice mode on or off (Backprop: Practice Backward Pass). */
-  | { type: 'practice'; enabled: boolean };
+  | { type: 'practice'; enabled: boolean }
+  /** Export Figure…: draw the graph at the current step as SVG or PNG and send it back. */
+  | { type: 'exportFigure'; requestId: number; format: FigureFormat };
 
 export const STEP_COMMANDS = [
   'stepForward',
@@ -127,7 +129,15 @@ export type WebviewToHost =
   | { type: 'select'; node: number }
   | { type: 'revealLine'; node: number }
   /** The student left practice mode from the panel. */
-  | { type: 'practice'; enabled: boolean };
+  | { type: 'practice'; enabled: boolean }
+  /** The figure asked for: SVG text, or PNG as base64 (no data: prefix); or why it failed. */
+  | { type: 'figure'; requestId: number; format: FigureFormat; data: string }
+  | { type: 'figureError'; requestId: number; message: string };
+
+export type FigureFormat = 'svg' | 'png';
+
+/** The largest figure the host accepts from the webview (characters). */
+export const MAX_FIGURE_CHARS = 32 * 1024 * 1024;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -154,6 +164,14 @@ export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
       return isIndex(x.node) ? { type: x.type, node: x.node } : undefined;
     case 'practice':
       return typeof x.enabled === 'boolean' ? { type: 'practice', enabled: x.enabled } : undefined;
+    case 'figure': {
+      if (!isIndex(x.requestId) || (x.format !== 'svg' && x.format !== 'png') || typeof x.data !== 'string') return undefined;
+      if (x.data.length === 0 || x.data.length > MAX_FIGURE_CHARS) return undefined;
+      const ok = x.format === 'svg' ? /^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(x.data) : /^[A-Za-z0-9+/]+={0,2}$/.test(x.data);
+      return ok ? { type: 'figure', requestId: x.requestId, format: x.format, data: x.data } : undefined;
+    }
+    case 'figureError':
+      return isIndex(x.requestId) && typeof x.message === 'string' ? { type: 'figureError', requestId: x.requestId, message: x.message.slice(0, 500) } : undefined;
     default:
       return undefined;
   }
