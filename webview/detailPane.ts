@@ -4,7 +4,7 @@
  * formula (the book's "multiply: swap the inputs", "add: pass through", …).
  */
 import { locale, t } from './i18n';
-import type { NodeInfo } from '../src/shared/protocol';
+import type { LocalText, NodeInfo } from '../src/shared/protocol';
 import { type PanelModel, edgeKey } from './model';
 import type { Practice } from './practice';
 import { renderTensor } from './tensorView';
@@ -20,12 +20,24 @@ export interface DetailCallbacks {
   /** Practice: the student's answer for the gradient sent into argument `index` of node `to`. */
   onAnswer(to: number, index: number, text: string): 'right' | 'wrong' | 'invalid';
   onStopPractice(): void;
+  /** A cell of a matrix product's gradient was clicked: ask the host to write its dot product out. */
+  onExplainElement(node: number, input: number, row: number, col: number): void;
 }
 
 export class DetailPane {
   private selected: number | null = null;
   /** Tensors the user expanded with "show all", kept while stepping. */
   private readonly expanded = new Set<string>();
+
+  /** Written-out elements of product gradients, by edge key (the host's answer to a cell click). */
+  private readonly elements = new Map<string, LocalText>();
+
+  /** The host wrote out a clicked element. */
+  showElement(node: number, input: number, text: LocalText | null): void {
+    if (text) this.elements.set(edgeKey(node, input), text);
+    else this.elements.delete(edgeKey(node, input));
+    this.render();
+  }
 
   /** Practice: what the last answer for an edge got ("wrong", "invalid"), shown under its input. */
   private readonly feedback = new Map<string, 'right' | 'wrong' | 'invalid'>();
@@ -211,8 +223,16 @@ export class DetailPane {
           out.append(row);
           return;
         }
-        const body = input?.constant ? h('span', 'muted no-grad', noGradient(input)) : renderTensor(this.model.edgeGrad({ from: inputId, to: node.id, index }), tensorOpts(`in${index}`, true));
+        const product = node.op === 'matmul' || node.op === 'affine';
+        const opts = { ...tensorOpts(`in${index}`, true), ...(product ? { onCell: (r: number, c: number) => this.callbacks.onExplainElement(node.id, index, r, c) } : {}) };
+        const body = input?.constant ? h('span', 'muted no-grad', noGradient(input)) : renderTensor(this.model.edgeGrad({ from: inputId, to: node.id, index }), opts);
         row.append(label, body);
+        const element = this.elements.get(edgeKey(node.id, index));
+        if (element) {
+          const line = h('div', 'arith-line element-arith', element[locale()] || element.en);
+          line.dataset.elementOf = String(index);
+          row.append(line);
+        }
         if (this.feedback.get(edgeKey(node.id, index)) === 'right') row.append(h('span', 'practice-feedback right', `✓ ${t('practiceRight')}`));
         out.append(row);
       });

@@ -102,6 +102,7 @@ class Panel {
       onReveal: (id) => post({ type: 'revealLine', node: id }),
       onFollow: () => this.unpin(),
       onAnswer: (to, index, text) => this.answer(to, index, text),
+      onExplainElement: (node, input, row, col) => post({ type: 'explainElement', node, input, row, col }),
       onStopPractice: () => {
         this.setPractice(false);
         post({ type: 'practice', enabled: false });
@@ -181,6 +182,9 @@ class Panel {
           break;
         case 'practice':
           this.setPractice(msg.enabled === true);
+          break;
+        case 'elementExplain':
+          this.detail.showElement(msg.node, msg.input, msg.text);
           break;
         case 'exportFigure':
           void this.exportFigure(msg.requestId, msg.format);

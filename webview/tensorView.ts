@@ -31,6 +31,8 @@ export interface TensorViewOptions {
   onToggle(): void;
   /** Marks the table as a gradient (red caption mark, ∂ prefix) for readers who don't see colour. */
   gradient?: boolean;
+  /** A click on a cell (row, column; a vector's cells are row 0), e.g. to write its dot product out. */
+  onCell?(row: number, col: number): void;
 }
 
 export function renderTensor(tensor: TensorData | undefined, opts: TensorViewOptions): HTMLElement {
@@ -86,6 +88,15 @@ export function renderTensor(tensor: TensorData | undefined, opts: TensorViewOpt
       const v = tensor.data[r * cols + c];
       const td = h('td', v < 0 ? 'neg' : undefined, formatNumber(v));
       td.title = `[${tensor.shape.length === 1 ? c : `${r}, ${c}`}] = ${v}`;
+      if (opts.onCell) {
+        const onCell = opts.onCell;
+        td.classList.add('explainable');
+        td.tabIndex = 0;
+        td.addEventListener('click', () => onCell(r, c));
+        td.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter') onCell(r, c);
+        });
+      }
       const bg = cellColour(v, scale);
       if (bg) td.style.backgroundColor = bg;
       tr.append(td);

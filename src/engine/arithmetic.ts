@@ -4,7 +4,7 @@
  * spec in `OP_INFO` (layers.ts); this file has the pieces they share. Pure: numbers and tensors in,
  * text out (the caller chooses how numbers are printed).
  */
-import type { Tensor } from './tensor';
+import { Tensor } from './tensor';
 
 export interface LocalLine {
   en: string;
@@ -168,4 +168,45 @@ export function dotProductText(
     sum += x * y;
   }
   return `${target}[${i}][${j}] = ${symbols.join(' + ')} = ${numbers.join(' + ')} = ${num(sum)}`;
+}
+
+/** A vector as a 1×n matrix (a single sample), a matrix as itself. */
+function asMatrix(t: Tensor): Tensor {
+  return t.shape.length === 1 ? new Tensor([1, t.shape[0]], t.data) : t;
+}
+
+/**
+ * One element of the gradient a matrix product sends back, written out: for `Y = X·W (+ b)`,
+ * `∂L/∂X[i][j]` is row i of dout times row j of W, `∂L/∂W[i][j]` column i of X times column j of
+ * dout, `∂L/∂b[j]` the sum of column j of dout. Undefined for other ops or out-of-range elements.
+ */
+export function productElement(
+  op: string,
+  index: number,
+  names: { out: string; args: readonly string[] },
+  x: readonly (Tensor | undefined)[],
+  dout: Tensor | undefined,
+  i: number,
+  j: number,
+  num: (v: number) => string,
+): LocalLine | undefined {
+  if ((op !== 'matmul' && op !== 'affine') || !dout) return undefined;
+  const dY = asMatrix(dout);
+  const dName = `∂L/∂${names.out}`;
+  if (index === 0 && x[1]) {
+    const text = dotProductText(`∂L/∂${names.args[0]}`, i, j, { name: dName, t: dY, transposed: false }, { name: names.args[1], t: asMatrix(x[1]), transposed: true }, num);
+    return text === undefined ? undefined : both(text);
+  }
+  if (index === 1 && x[0]) {
+    const text = dotProductText(`∂L/∂${names.args[1]}`, i, j, { name: names.args[0], t: asMatrix(x[0]), transposed: true }, { name: dName, t: dY, transposed: false }, num);
+    return text === undefined ? undefined : both(text);
+  }
+  if (index === 2 && op === 'affine') {
+    const [rows, cols] = dY.shape;
+    if (j >= cols || rows > 12) return undefined;
+    const terms = Array.from({ length: rows }, (_, n) => dY.data[n * cols + j]);
+    const sum = terms.reduce((a, b) => a + b, 0);
+    return both(`∂L/∂${names.args[2]}[${j}] = ${terms.map((_, n) => `${dName}[${n}][${j}]`).join(' + ')} = ${terms.map((v, n) => (n > 0 && v < 0 ? `(${num(v)})` : num(v))).join(' + ')} = ${num(sum)}`);
+  }
+  return undefined;
 }

@@ -258,6 +258,11 @@ export class StepperPanel implements vscode.Disposable {
       case 'practice':
         this.practicing = msg.enabled;
         break;
+      case 'explainElement': {
+        const text = session?.explainElement(msg.node, msg.input, msg.row, msg.col) ?? null;
+        this.post({ type: 'elementExplain', node: msg.node, input: msg.input, row: msg.row, col: msg.col, text });
+        break;
+      }
       case 'figure':
       case 'figureError': {
         const request = this.figureRequests.get(msg.requestId);

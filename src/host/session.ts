@@ -11,7 +11,7 @@ import type { Graph, GraphNode } from '../engine/graph';
 import { nonFiniteMessage, type NonFiniteReport } from '../engine/nonFinite';
 import type { Tensor } from '../engine/tensor';
 import type { SessionSnapshot } from '../api';
-import { type ArithmeticStep, fanOutArithmetic } from '../engine/arithmetic';
+import { type ArithmeticStep, fanOutArithmetic, productElement } from '../engine/arithmetic';
 import type { EdgeDelta, GraphInfo, LocalText, NodeDelta, NodeInfo, NodeMismatch, StepState, TensorData } from '../shared/protocol';
 import { formatNumber, toNested } from './format';
 import type { EnginePort, FileContent, SourceDiagnostic, SourceIdentifier, StepperPort } from './ports';
@@ -342,6 +342,20 @@ export class GraphSession {
       expanded: this.expanded,
       layoutKey: this.layoutKey,
     };
+  }
+
+  /**
+   * One element of a matrix product's gradient written out (the detail pane's clicked cell):
+   * input `index` of node `id`, element [row][col] (a vector's element: row 0).
+   */
+  explainElement(id: number, index: number, row: number, col: number): LocalText | undefined {
+    const g = this.graph;
+    const node = g?.nodes[id];
+    if (!g || !node || index >= node.inputs.length || this.edgeGrad(id, index) === undefined) return undefined;
+    const args = node.inputs.map((i) => g.nodes[i]?.label ?? String(i));
+    return this.safeRead(() =>
+      productElement(node.op, index, { out: node.label, args }, node.inputs.map((i) => this.value(i)), this.grad(id), row, col, (v) => formatNumber(v, 4).replace(/^-/, '−')),
+    );
   }
 
   /** Every value, gradient and edge gradient visible at the cursor (for a `graph` message). */

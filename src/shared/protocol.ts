@@ -107,6 +107,8 @@ export type HostToWebview =
   | { type: 'error'; message: string; line?: number; column?: number }
   /** Practice mode on or off (Backprop: Practice Backward Pass). */
   | { type: 'practice'; enabled: boolean }
+  /** One element of a matrix product's gradient written out, for the cell the student clicked. */
+  | { type: 'elementExplain'; node: number; input: number; row: number; col: number; text: LocalText | null }
   /** Export Figure…: draw the graph at the current step as SVG or PNG and send it back. */
   | { type: 'exportFigure'; requestId: number; format: FigureFormat };
 
@@ -130,6 +132,8 @@ export type WebviewToHost =
   | { type: 'revealLine'; node: number }
   /** The student left practice mode from the panel. */
   | { type: 'practice'; enabled: boolean }
+  /** The student clicked element [row][col] of the gradient sent into argument `input` of `node`. */
+  | { type: 'explainElement'; node: number; input: number; row: number; col: number }
   /** The figure asked for: SVG text, or PNG as base64 (no data: prefix); or why it failed. */
   | { type: 'figure'; requestId: number; format: FigureFormat; data: string }
   | { type: 'figureError'; requestId: number; message: string };
@@ -170,6 +174,8 @@ export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
       const ok = x.format === 'svg' ? /^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(x.data) : /^[A-Za-z0-9+/]+={0,2}$/.test(x.data);
       return ok ? { type: 'figure', requestId: x.requestId, format: x.format, data: x.data } : undefined;
     }
+    case 'explainElement':
+      return isIndex(x.node) && isIndex(x.input) && isIndex(x.row) && isIndex(x.col) ? { type: 'explainElement', node: x.node, input: x.input, row: x.row, col: x.col } : undefined;
     case 'figureError':
       return isIndex(x.requestId) && typeof x.message === 'string' ? { type: 'figureError', requestId: x.requestId, message: x.message.slice(0, 500) } : undefined;
     default:

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { dotProductText, fanOutArithmetic } from '../../src/engine/arithmetic';
+import { dotProductText, fanOutArithmetic, productElement } from '../../src/engine/arithmetic';
 import { Tensor } from '../../src/engine/tensor';
 import { createEngine } from '../../src/host/engineBinding';
 import { GraphSession } from '../../src/host/session';
@@ -118,6 +118,30 @@ describe('the arithmetic of each step, as the book writes it', () => {
     has(ko, '∂L/∂x = 3 + 4 = 7 (a, b에서 온 기울기의 합)');
     // Only at the step that completes it.
     assert.equal(l.flat().filter((x) => x.startsWith('∂L/∂x = 3 + 4')).length, 1);
+  });
+
+  test('Affine: one element of each input gradient written out', () => {
+    const num = (v: number): string => String(v);
+    const X = Tensor.from([
+      [1, 2],
+      [3, 4],
+    ]);
+    const W = Tensor.from([
+      [1, 0, 2],
+      [0, 1, 3],
+    ]);
+    const dY = Tensor.from([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+    const names = { out: 'Y', args: ['X', 'W', 'b'] };
+    assert.equal(productElement('affine', 0, names, [X, W], dY, 1, 1, num)?.en, '∂L/∂X[1][1] = ∂L/∂Y[1][0]·W[1][0] + ∂L/∂Y[1][1]·W[1][1] + ∂L/∂Y[1][2]·W[1][2] = 2 × 0 + 2 × 1 + 2 × 3 = 8');
+    assert.equal(productElement('affine', 1, names, [X, W], dY, 0, 2, num)?.en, '∂L/∂W[0][2] = X[0][0]·∂L/∂Y[0][2] + X[1][0]·∂L/∂Y[1][2] = 1 × 1 + 3 × 2 = 7');
+    assert.equal(productElement('affine', 2, names, [X, W], dY, 0, 1, num)?.en, '∂L/∂b[1] = ∂L/∂Y[0][1] + ∂L/∂Y[1][1] = 1 + 2 = 3');
+    // A single sample (vector x) is a 1×n row.
+    assert.equal(productElement('affine', 1, { out: 'y', args: ['x', 'W', 'b'] }, [Tensor.from([1, 2]), W], Tensor.from([1, 1, 1]), 1, 0, num)?.en, '∂L/∂W[1][0] = x[0][1]·∂L/∂y[0][0] = 2 × 1 = 2');
+    assert.equal(productElement('mul', 0, names, [X, W], dY, 0, 0, num), undefined);
+    assert.equal(productElement('affine', 1, names, [X, W], dY, 5, 0, num), undefined, 'out of range');
   });
 
   test('fan-out of tensors and one element of a matrix product written out', () => {

@@ -198,6 +198,9 @@ export class FakeHost {
       case 'goTo':
         this.step(s.goTo(m.step));
         break;
+      case 'explainElement':
+        this.post({ type: 'elementExplain', node: m.node, input: m.input, row: m.row, col: m.col, text: s.explainElement(m.node, m.input, m.row, m.col) ?? null });
+        break;
       case 'command':
         switch (m.command) {
           case 'stepForward':

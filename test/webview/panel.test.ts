@@ -445,6 +445,26 @@ describe('panel on layers and matrices', () => {
     }
   });
 
+  test('clicking an element of ∂L/∂W writes its dot product out (row of Xᵀ times column of dout)', async () => {
+    const p = await open({ example: 'affine-batch.backprop' });
+    const { page } = p;
+    try {
+      await p.host.goTo(p.host.session.totalSteps);
+      await waitCursor(page, p.host.session.totalSteps);
+      assert.equal(await page.locator('#detail').getAttribute('data-detail-node'), 'Y');
+      const grad = (await edges(page))['W->Y:1'].grad as number[][];
+      await page.locator('#detail .out-grad[data-input="1"] table.tensor tr').nth(1).locator('td').nth(2).click();
+      const line = page.locator('#detail .out-grad[data-input="1"] .element-arith');
+      await line.waitFor({ timeout: 5000 });
+      const text = (await line.textContent()) ?? '';
+      assert.match(text, /^∂L\/∂W\[1\]\[2\] = X\[0\]\[1\]·∂L\/∂Y\[0\]\[2\] \+ X\[1\]\[1\]·∂L\/∂Y\[1\]\[2\] = 2 × \S+ \+ 4 × \S+ = (\S+)$/);
+      assert.equal(Number(/= (\S+)$/.exec(text)?.[1]), grad[1][2], 'the sum is the gradient shown');
+      await noProblems(p);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('large tensors are summarised with a "show all" toggle', async () => {
     const source = 'seed 3\nX = randn(12, 10)\nY = relu(X)\nL = sum(Y)\n';
     const p = await open({ source, example: 'big.backprop' });
