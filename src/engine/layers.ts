@@ -940,6 +940,8 @@ export const OP_INFO: Record<OpKind, OpInfo> = {
       ko: '직접 만든 계층: 엔진에 규칙이 없으므로 수치 미분(복사본의 forward에 대한 중심 차분)으로 같은 dout에 대한 기울기를 확인한다',
     },
     formula: 'y = forward(x…);  ∂L/∂x ≈ (f(x + h) − f(x − h)) / 2h · ∂L/∂y',
+    // No rule to fill in: the student's own backward is checked numerically by the tracer.
+    arithmetic: () => [],
   },
 };
 
