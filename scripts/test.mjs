@@ -1,7 +1,8 @@
 // npm test: every check in order — typecheck, lint, build, unit tests, the webview browser tests (when
-// the project has them), packaging and the .vsix check, the extension-host suite in a real VS Code
-// (code-server) and the UI tests — then one plain summary line, `N passed, N failed`, counting the
-// tests each runner reported (a step without tests of its own, like lint, counts as one).
+// the project has them), packaging and the .vsix check, the real-VS-Code tools (installed into the
+// cache when missing), the extension-host suite in a real VS Code (code-server) and the UI tests —
+// then one plain summary line, `N passed, N failed`, counting the tests each runner reported (a step
+// without tests of its own, like lint, counts as one).
 // Every step runs even when an earlier one failed, so one run shows everything that is broken.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const steps = [
   ...(scripts['test:webview'] ? [{ name: 'webview tests', cmd: npm, args: ['run', '--silent', 'test:webview'], kind: 'node-test' }] : []),
   { name: 'package (.vsix)', cmd: node, args: ['scripts/package.mjs'], kind: 'single' },
   { name: '.vsix contents', cmd: node, args: ['scripts/node-tests.mjs', 'test/vscode/package'], kind: 'node-test' },
+  // Through npm, as a newcomer runs it: on an empty cache this installs Node 24 and code-server.
+  { name: 'real VS Code tools (setup)', cmd: npm, args: ['run', '--silent', 'setup:vscode'], kind: 'single' },
   { name: 'extension host (code-server)', cmd: node, args: ['--import', 'tsx', 'test/vscode/runCodeServer.ts'], kind: 'mocha' },
   { name: 'UI (code-server + chromium)', cmd: node, args: ['scripts/node-tests.mjs', 'test/vscode/ui', '--test-concurrency=1'], kind: 'node-test' },
 ];
