@@ -24,7 +24,8 @@ import { TraceCommand } from './host/traceCommand';
 
 export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const controller = new SessionController(createEngine());
-  const examples = new ExamplesProvider(context.extensionUri);
+  // Examples open in the group beside the panel (declared below), never over it.
+  const examples = new ExamplesProvider(context.extensionUri, () => (panel.isOpen ? besidePanel() : undefined));
   const nodes = new NodesTreeProvider(controller);
   const nodesView = vscode.window.createTreeView<NodeItem>('backprop.nodes', { treeDataProvider: nodes, showCollapseAll: true });
   const examplesView = vscode.window.createTreeView('backprop.examples', { treeDataProvider: examples });
@@ -49,10 +50,16 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       visible.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
       return;
     }
-    const panelColumn = panel.viewColumn;
-    const column = visible?.viewColumn ?? (panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+    const column = visible?.viewColumn ?? besidePanel();
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: mode !== 'focus', preview: false, selection: range });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  };
+
+  /** An editor column other than the panel's: one already showing a text editor, else the first free one. */
+  const besidePanel = (): vscode.ViewColumn => {
+    const panelColumn = panel.viewColumn;
+    const other = vscode.window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== panelColumn)?.viewColumn;
+    return other ?? (panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
   };
 
   const store = new PanelStateStore(context.storageUri ?? context.globalStorageUri);

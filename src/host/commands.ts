@@ -4,7 +4,7 @@
  * messages. Step Backward during the forward pass says why and offers to finish the forward pass.
  */
 import * as vscode from 'vscode';
-import type { StepCommand } from '../shared/protocol';
+import { isRecord, type StepCommand } from '../shared/protocol';
 import type { SessionController } from './controller';
 import { isBackpropDocument } from './controller';
 import type { ExamplesProvider } from './examples';
@@ -52,7 +52,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   const figures = new FigureCommands(deps.controller, deps.panel);
   reg('backprop.exportFigure', () => runner.withSession((s) => figures.exportFigure(s)));
   reg('backprop.exportStudyNote', () => runner.withSession((s) => figures.exportStudyNote(s)));
-  reg('backprop.openExample', (arg) => deps.examples.pickAndOpen(typeof arg === 'string' ? arg : undefined));
+  reg('backprop.openExample', (arg, how) =>
+    deps.examples.pickAndOpen(typeof arg === 'string' ? arg : undefined, { preserveFocus: isRecord(how) && how.preserveFocus === true }),
+  );
   reg('backprop.revealNode', (arg) => runner.revealNodeArg(arg));
   reg('backprop.saveTensor', (arg) => saveTensor(deps.controller, arg));
   return runner;

@@ -52,6 +52,12 @@ export function isSafeExampleFile(f: string): boolean {
   return /^[A-Za-z0-9_.-]+\.backprop$/.test(f) && !f.startsWith('.');
 }
 
+/** The n-th alternative name for a copy of an example: `buy-apple-2.backprop` for n = 2. */
+export function numberedCopyName(file: string, n: number): string {
+  const stem = file.replace(/\.backprop$/, '');
+  return `${stem}-${n}.backprop`;
+}
+
 function entry(x: Json, inheritedSection?: string): ExampleEntry | undefined {
   const r = rec(x);
   if (!r) return undefined;

@@ -143,7 +143,7 @@ export type FigureFormat = 'svg' | 'png';
 /** The largest figure the host accepts from the webview (characters). */
 export const MAX_FIGURE_CHARS = 32 * 1024 * 1024;
 
-function isRecord(x: unknown): x is Record<string, unknown> {
+export function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
