@@ -3,6 +3,7 @@
  * slider over all steps, the "forward 3/4 · backward 0/4" position label, and zoom controls.
  */
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import { type KeyPlatform, withKey } from '../src/shared/keybindings';
 import type { StepCommand } from '../src/shared/protocol';
 import { type MessageKey, t } from './i18n';
 import type { PanelModel } from './model';
@@ -25,6 +26,9 @@ const STEP_BUTTONS: (ButtonSpec & { id: StepCommand })[] = [
   { id: 'runBackward', icon: 'debug-reverse-continue', label: 'runBackward' },
   { id: 'toggleComposite', icon: 'layers', label: 'toggleComposite', toggle: true },
 ];
+
+/** VS Code resolves keybindings for the OS the workbench runs on, which is the webview's too. */
+const PLATFORM: KeyPlatform = /Mac|iPhone|iPad/.test(navigator.userAgent) ? 'mac' : 'other';
 
 const VIEW_BUTTONS: ButtonSpec[] = [
   { id: 'zoomOut', icon: 'zoom-out', label: 'zoomOut' },
@@ -118,7 +122,8 @@ export class Toolbar {
       const label = t(spec.label);
       b.label = label;
       b.setAttribute('label', label);
-      b.title = spec.id === 'stepBackward' || spec.id === 'runBackward' ? `${label} (Shift+→)` : label;
+      // The key from the same table VS Code binds (package.json's keybindings).
+      b.title = withKey(label, spec.id, PLATFORM);
       const text = b.querySelector('.button-text');
       if (text) text.textContent = label;
     }

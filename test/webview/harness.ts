@@ -21,7 +21,7 @@ const NONCE = 'bPq2n9Test0nce';
 /** Builds dist/webview when it is missing or older than the panel's sources (without wiping dist/). */
 export async function ensureBuilt(): Promise<void> {
   const out = join(ROOT, 'dist/webview/main.js');
-  const sources = [...listTs(join(ROOT, 'webview')), join(ROOT, 'src/shared/protocol.ts')];
+  const sources = [...listTs(join(ROOT, 'webview')), ...listTs(join(ROOT, 'src/shared')), join(ROOT, 'package.json')];
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   if (!existsSync(out) || statSync(out).mtimeMs < newest) {
     await esbuild.build({

@@ -91,6 +91,17 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       assert.equal(await page.locator('#position').textContent(), 'forward 0/4 · backward 0/4');
 
       const stepForward = page.getByRole('button', { name: 'Step Forward', exact: true });
+      // Tooltips name the key VS Code binds to the same command (package.json's keybindings).
+      const tooltips: Record<string, string> = {};
+      for (const b of await page.locator('vscode-toolbar-button[data-command]').all()) {
+        tooltips[(await b.getAttribute('data-command')) ?? ''] = (await b.getAttribute('title')) ?? '';
+      }
+      assert.equal(tooltips.stepForward, 'Step Forward (Alt+.)');
+      assert.equal(tooltips.previousStep, 'Previous Step (Alt+,)');
+      assert.equal(tooltips.stepBackward, 'Step Backward (Alt+/)');
+      assert.equal(tooltips.runBackward, 'Run Backward Pass (Alt+End)');
+      assert.equal(tooltips.reset, 'Reset (Alt+Home)');
+      assert.equal(tooltips.runForward, 'Run Forward Pass', 'no key, no parentheses');
       for (let i = 1; i <= 4; i++) {
         await stepForward.click();
         await waitCursor(page, i);
