@@ -17,12 +17,15 @@ import { NodesTreeProvider, type NodeItem } from './host/nodesTree';
 import { PANEL_VIEW_TYPE, StepperPanel, parsePersistedState } from './host/panel';
 import type { GraphSession } from './host/session';
 import type { RevealMode } from './host/commands';
-import { StatusBar } from './host/statusBar';
+import { StartingIndicator, StatusBar } from './host/statusBar';
 import { PanelStateStore } from './host/stateStore';
 import { registerTrainingCommands } from './host/train/commands';
 import { TraceCommand } from './host/traceCommand';
 
 export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
+  // First: the user sees the stepper coming while the rest loads and the first CodeLens is asked for.
+  const starting = new StartingIndicator();
+  context.subscriptions.push(starting);
   const controller = new SessionController(createEngine());
   // Examples open in the group beside the panel (declared below), never over it.
   const examples = new ExamplesProvider(context.extensionUri, () => (panel.isOpen ? besidePanel() : undefined));
@@ -100,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     nodesView,
     examplesView,
     panel,
-    new EditorFeatures(controller),
+    new EditorFeatures(controller, () => starting.dispose()),
     new TraceCommand(context.extensionUri, controller, panel),
     new StatusBar(controller),
     controller.onDidStep(() => rememberPanel()),

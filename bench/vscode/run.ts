@@ -10,8 +10,8 @@
  *
  * 2. Step command → webview updated, one more fresh start without the probe: the page opens a file,
  *    runs "Backprop: Open Stepper" from the palette, focuses the editor and presses the extension's
- *    keybindings as a user does (Alt+Right Step Forward, Alt+Shift+Right Step Backward, Alt+Left
- *    Previous Step). Each sample runs from the keydown event in the workbench page (its
+ *    keybindings as a user does (Alt+. Step Forward, Alt+/ Step Backward, Alt+, Previous Step).
+ *    Each sample runs from the keydown event in the workbench page (its
  *    `event.timeStamp`) to the webview's MutationObserver seeing `#backprop-root[data-cursor]` at the
  *    new step (the webview sets it after marking the current node), and to the next animation frame
  *    after that; both on the browser's clock (`performance.timeOrigin + now()`, comparable across
@@ -20,7 +20,15 @@
  *    and for the full MNIST net (784-50-10 on 3 images, loaded from an .npz, as "Open Trained Net as
  *    Graph" writes it), with the time from the file opened to the panel drawing its graph.
  *
- *   node --import tsx bench/vscode/run.ts [--starts N] [--samples N]
+ * 3. First CodeLens, N fresh starts per variant (default 5), interleaved: code-server opens the
+ *    workspace with buy-apple-orange.backprop in the editor (payload openFile), and the page records
+ *    (performance.now(), from navigation start) when the first CodeLens is drawn. Variants: this
+ *    extension, and a minimal extension that only contributes the language and registers one
+ *    CodeLens (same activation events), generated here; with `--baseline DIR` (another checkout
+ *    with its dist/ built, e.g. main) a third. Most of that time is VS Code's own start, so the
+ *    ratio to the minimal extension is what the extension adds (target ≤ 1.1).
+ *
+ *   node --import tsx bench/vscode/run.ts [--starts N] [--samples N] [--lens-starts N] [--baseline DIR] [--only-codelens]
  * Writes bench/results-vscode.json. Kills every process it started (code-server's process group,
  * chromium) and removes its temp folders.
  */
@@ -45,6 +53,12 @@ function argNumber(name: string, fallback: number): number {
 }
 
 const STARTS = argNumber('--starts', 5);
+const LENS_STARTS = argNumber('--lens-starts', 5);
+const ONLY_CODELENS = process.argv.includes('--only-codelens');
+const BASELINE = ((): string | undefined => {
+  const i = process.argv.indexOf('--baseline');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
 const SAMPLES = argNumber('--samples', 40);
 /** Presses per kind not counted (first messages, JIT warm-up of the webview's update path). */
 const WARMUP = 3;
@@ -55,7 +69,7 @@ function log(s = ''): void {
   process.stdout.write(s + '\n');
 }
 
-/** Quiet workbench; no Alt-alone menu focus (the bench presses Alt+arrows), no minimap. */
+/** Quiet workbench; no Alt-alone menu focus (the bench presses Alt+keys), no minimap. */
 const SETTINGS: Record<string, unknown> = {
   'workbench.colorTheme': 'Default Dark Modern',
   'window.customMenuBarAltFocus': false,
@@ -91,10 +105,11 @@ async function bundleProbe(): Promise<string> {
   return join(PROBE_OUT, 'probe.js');
 }
 
-function workbenchUrl(server: CodeServer, workspace: string, probe?: string): string {
+function workbenchUrl(server: CodeServer, workspace: string, probe?: string, extension = REPO_ROOT, openFile?: string): string {
   const remote = (path: string): string => `vscode-remote://${server.authority}${path}`;
-  const payload: [string, string][] = [['extensionDevelopmentPath', remote(REPO_ROOT)]];
+  const payload: [string, string][] = [['extensionDevelopmentPath', remote(extension)]];
   if (probe) payload.push(['extensionTestsPath', remote(probe)]);
+  if (openFile) payload.push(['openFile', remote(openFile)]);
   return `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
@@ -132,9 +147,9 @@ async function probeStart(browser: Browser, workspace: string, probe: string): P
 
 type Kind = 'stepForward' | 'stepBackward' | 'previousStep';
 const KEYS: Record<Kind, string> = {
-  stepForward: 'Alt+ArrowRight',
-  stepBackward: 'Alt+Shift+ArrowRight',
-  previousStep: 'Alt+ArrowLeft',
+  stepForward: 'Alt+Period',
+  stepBackward: 'Alt+Slash',
+  previousStep: 'Alt+Comma',
 };
 
 interface Sample {
@@ -307,7 +322,7 @@ async function latencyStart(browser: Browser, workspace: string): Promise<GraphR
       window.addEventListener(
         'keydown',
         (e) => {
-          if (e.altKey && e.key.startsWith('Arrow')) (window as unknown as BenchWindow).__bpKeyAt = performance.timeOrigin + e.timeStamp;
+          if (e.altKey && ['Period', 'Slash', 'Comma'].includes(e.code)) (window as unknown as BenchWindow).__bpKeyAt = performance.timeOrigin + e.timeStamp;
         },
         true,
       );
@@ -332,6 +347,121 @@ async function latencyStart(browser: Browser, workspace: string): Promise<GraphR
   }
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Part 3: navigation start → first CodeLens drawn, this extension vs a minimal one.
+
+/** An extension that does nothing but what the first CodeLens needs: the language and one lens. */
+function writeMinimalExtension(root: string): string {
+  const dir = join(root, 'minimal-codelens');
+  mkdirSync(dir, { recursive: true });
+  const manifest = {
+    name: 'minimal-codelens',
+    publisher: 'bench',
+    version: '0.0.1',
+    engines: { vscode: '^1.95.0' },
+    main: './extension.js',
+    activationEvents: ['onLanguage:backprop', 'workspaceContains:**/*.backprop'],
+    contributes: { languages: [{ id: 'backprop', extensions: ['.backprop'] }] },
+  };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(
+    join(dir, 'extension.js'),
+    [
+      "const vscode = require('vscode');",
+      'exports.activate = (context) => {',
+      "  context.subscriptions.push(vscode.commands.registerCommand('minimal.noop', () => undefined));",
+      '  context.subscriptions.push(',
+      "    vscode.languages.registerCodeLensProvider({ language: 'backprop' }, {",
+      "      provideCodeLenses: () => [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: 'Open Stepper', command: 'minimal.noop' })],",
+      '    }),',
+      '  );',
+      '};',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+interface LensWindow {
+  __bpLensAt?: number;
+  __bpWorkbenchAt?: number;
+}
+
+/** One fresh start: ms from navigation start to the workbench and to the first CodeLens with text. */
+async function lensStart(browser: Browser, workspace: string, extension: string): Promise<{ lensMs: number; workbenchMs: number }> {
+  const server = await startCodeServer({ smokeTestDriver: true, settings: SETTINGS });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      // Polled every 10 ms from the document's start. (No named functions in here: tsx would wrap
+      // them in a helper the page does not have.)
+      const w = window as unknown as LensWindow;
+      const timer = setInterval(() => {
+        if (w.__bpWorkbenchAt === undefined && document.querySelector('.monaco-workbench')) w.__bpWorkbenchAt = performance.now();
+        const lens = document.querySelector('.codelens-decoration');
+        if (lens && (lens.textContent ?? '').trim() !== '') {
+          w.__bpLensAt = performance.now();
+          clearInterval(timer);
+        }
+      }, 10);
+    });
+    await page.goto(workbenchUrl(server, workspace, undefined, extension, join(workspace, BENCH_FILES.small)));
+    const lensMs = await until('the first CodeLens', () => page.evaluate(() => (window as unknown as LensWindow).__bpLensAt), 120_000);
+    const workbenchMs = await page.evaluate(() => (window as unknown as LensWindow).__bpWorkbenchAt ?? NaN);
+    return { lensMs, workbenchMs };
+  } finally {
+    await context.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+interface LensVariant {
+  name: string;
+  dir: string;
+  lensMs: number[];
+  workbenchMs: number[];
+}
+
+async function measureFirstLens(browser: Browser, workspace: string, root: string): Promise<LensVariant[]> {
+  const variants: LensVariant[] = [
+    { name: 'this extension', dir: REPO_ROOT, lensMs: [], workbenchMs: [] },
+    { name: 'minimal CodeLens extension', dir: writeMinimalExtension(root), lensMs: [], workbenchMs: [] },
+  ];
+  if (BASELINE) variants.push({ name: `baseline ${BASELINE}`, dir: BASELINE, lensMs: [], workbenchMs: [] });
+  for (let i = 0; i < LENS_STARTS; i++) {
+    // Interleaved, and the order turned each round, so a load change hits every variant alike.
+    const order = i % 2 === 0 ? variants : [...variants].reverse();
+    for (const v of order) {
+      const r = await lensStart(browser, workspace, v.dir);
+      v.lensMs.push(r.lensMs);
+      v.workbenchMs.push(r.workbenchMs);
+      log(`first CodeLens ${i + 1}/${LENS_STARTS} · ${v.name}: ${fmt(r.lensMs, 0)} ms (workbench ${fmt(r.workbenchMs, 0)} ms)`);
+    }
+  }
+  return variants;
+}
+
+function reportFirstLens(variants: LensVariant[]): Record<string, unknown> {
+  const minimal = variants[1];
+  const rows = variants.map((v) => [
+    v.name,
+    String(v.lensMs.length),
+    fmt(median(v.lensMs), 0),
+    fmt(Math.min(...v.lensMs), 0),
+    fmt(Math.max(...v.lensMs), 0),
+    fmt(median(v.workbenchMs), 0),
+    minimal ? (median(v.lensMs) / median(minimal.lensMs)).toFixed(3) : '',
+  ]);
+  log('');
+  log(`## Navigation start → first CodeLens drawn (ms, ${LENS_STARTS} fresh starts per variant, interleaved)`);
+  log(table(['extension', 'n', 'median', 'min', 'max', 'workbench med', 'ratio to minimal'], rows));
+  return Object.fromEntries(
+    variants.map((v) => [v.name, { medianMs: median(v.lensMs), values: v.lensMs, workbenchMs: v.workbenchMs, ratioToMinimal: minimal ? median(v.lensMs) / median(minimal.lensMs) : null }]),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface Stats {
@@ -354,6 +484,14 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     log(`# Backprop Stepper in a real VS Code (code-server, headless chromium) — ${cpus().length} cores, load ${load0.toFixed(2)}`);
+    log('');
+    const firstLens = reportFirstLens(await measureFirstLens(browser, workspace, root));
+    if (ONLY_CODELENS) {
+      const previous = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>) : {};
+      writeFileSync(RESULTS_FILE, JSON.stringify({ ...previous, firstCodeLens: { date: new Date().toISOString(), loadavg: [load0, loadavg()[0]], variants: firstLens } }, null, 2) + '\n');
+      log(`wrote ${RESULTS_FILE} (firstCodeLens)`);
+      return;
+    }
     log('');
     const probes: ProbeResult[] = [];
     for (let i = 0; i < STARTS; i++) {
@@ -423,6 +561,7 @@ async function main(): Promise<void> {
           samples: Object.fromEntries(graphs.map((g) => [g.file, g.samples])),
           activation: { starts: act.length, medianMs: median(act), values: act, wasActiveBeforeProbe: probes.map((p) => p.extensionWasActive) },
           memory: { medianTraceMB: median(mem.map((m) => m.traceMB)), runs: mem },
+          firstCodeLens: { date: new Date().toISOString(), variants: firstLens },
         },
         null,
         2,

@@ -75,7 +75,11 @@ export class EditorFeatures
   });
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly controller: SessionController) {
+  /** @param onFirstCodeLens called once, when the editor first asks for CodeLenses (the stepper is ready). */
+  constructor(
+    private readonly controller: SessionController,
+    private onFirstCodeLens?: () => void,
+  ) {
     this.disposables.push(
       this.hintsChanged,
       this.currentLine,
@@ -168,6 +172,8 @@ export class EditorFeatures
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    this.onFirstCodeLens?.();
+    this.onFirstCodeLens = undefined;
     if (doc.lineCount === 0) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     return [

@@ -1,4 +1,8 @@
-/** Status bar item "Backprop: backward 3/5"; a click opens the panel. */
+/**
+ * Status bar item "Backprop: backward 3/5"; a click opens the panel. Before it, from the first
+ * line of activate() until the editor has asked for the first CodeLens, "Backprop Stepper:
+ * starting…" with a spinner, so a slow first start does not look dead.
+ */
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
 import { statusText } from './stepText';
@@ -33,5 +37,25 @@ export class StatusBar implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Longest the "starting…" item stays when no editor asks for a CodeLens (no .backprop file shown). */
+const STARTING_MAX_MS = 15_000;
+
+export class StartingIndicator implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('backprop.starting', vscode.StatusBarAlignment.Left, 50);
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor() {
+    this.item.name = vscode.l10n.t('Backprop Stepper');
+    this.item.text = `$(loading~spin) ${vscode.l10n.t('Backprop Stepper: starting…')}`;
+    this.item.show();
+    this.timer = setTimeout(() => this.dispose(), STARTING_MAX_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.item.dispose();
   }
 }
