@@ -32,6 +32,8 @@ function themeColor(name: string, fallback: string): string {
 }
 
 const GOOD_DIFF = 1e-6;
+/** Tick steps for whole-number axes (iterations, epochs). */
+const WHOLE_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7].map((p) => m * p)).sort((a, b) => a - b);
 /** Points drawn at most on the loss chart. */
 const MAX_LOSS_POINTS = 1500;
 
@@ -57,6 +59,12 @@ class TrainingPanel {
   private readonly accBox = el('div', 'chart');
   private readonly epochTable = el('table', 'epochs');
   private readonly gradBox = el('section', 'gradcheck');
+  /** Everything of a training run: shown only once there is one (a gradient check alone shows no empty charts). */
+  private readonly trainingBox = el('section', 'training');
+  private readonly heading = el('h1');
+  private readonly subtitle = el('p', 'subtitle');
+  private readonly lossReadout = el('div', 'readout');
+  private readonly accReadout = el('div', 'readout');
   private lossChart: uPlot | undefined;
   private accChart: uPlot | undefined;
   private run: TrainRunInfo | null = null;
@@ -86,21 +94,42 @@ class TrainingPanel {
   private build(): void {
     this.root.replaceChildren();
     const header = el('header');
-    header.append(el('h1', undefined, t('title')), el('p', 'subtitle', t('subtitle')));
+    header.append(this.heading, this.subtitle);
     this.cancelButton.textContent = t('cancel');
     this.openButton.textContent = t('openGraph');
     this.againButton.textContent = t('trainAgain');
     this.buttons.replaceChildren(this.cancelButton, this.openButton, this.againButton);
     const charts = el('div', 'charts');
     const lossFig = el('figure');
-    lossFig.append(el('figcaption', undefined, t('loss')), this.lossBox);
+    lossFig.append(el('figcaption', undefined, t('loss')), this.lossReadout, this.lossBox);
     const accFig = el('figure');
-    accFig.append(el('figcaption', undefined, t('accuracy')), this.accBox);
+    accFig.append(el('figcaption', undefined, t('accuracy')), this.accReadout, this.accBox);
     charts.append(lossFig, accFig);
     const epochsWrap = el('div', 'epochs-wrap');
     epochsWrap.append(this.epochTable);
-    this.root.append(header, this.status, this.details, this.buttons, charts, epochsWrap, this.gradBox);
+    this.trainingBox.replaceChildren(this.status, this.details, this.buttons, charts, epochsWrap);
+    // The gradient check first: it is what was asked for last when it is there at all.
+    this.root.append(header, this.gradBox, this.trainingBox);
+    this.layout();
     this.rebuildCharts();
+  }
+
+  private get hasGradcheck(): boolean {
+    return this.gradcheckRunning || this.gradcheck !== null || this.gradcheckError !== '' || this.gradcheckFile !== '';
+  }
+
+  /** Which sections show: a gradient check alone gets the page to itself, titled as such. */
+  private layout(): void {
+    const grad = this.hasGradcheck;
+    const training = this.run !== null || !grad;
+    const wasHidden = this.trainingBox.hidden;
+    this.gradBox.hidden = !grad;
+    this.trainingBox.hidden = !training;
+    this.root.dataset.view = grad && !training ? 'gradcheck' : grad ? 'both' : 'training';
+    this.heading.textContent = training ? t('title') : t('gradcheck');
+    this.subtitle.textContent = training ? t('subtitle') : t('gradcheckSubtitle');
+    // Charts drawn while hidden have no width: size them now that they show.
+    if (wasHidden && training) this.resize();
   }
 
   private receive(msg: TrainHostToWebview): void {
@@ -127,6 +156,7 @@ class TrainingPanel {
           this.scheduleRedraw();
         }
         this.run = msg.run;
+        this.layout();
         this.renderRun();
         break;
       case 'progress':
@@ -144,6 +174,7 @@ class TrainingPanel {
         this.gradcheckRunning = msg.running;
         this.gradcheckFile = msg.fileName ?? this.gradcheck?.fileName ?? '';
         this.gradcheckError = msg.error ?? '';
+        this.layout();
         this.renderGradcheck();
         if (msg.running || msg.report) this.gradBox.scrollIntoView({ block: 'nearest' });
         break;
@@ -167,14 +198,25 @@ class TrainingPanel {
     const green = themeColor('--vscode-charts-green', '#89d185');
     const font = `12px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (label: string): uPlot.Axis => ({ stroke: fg, label, labelFont: font, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } });
+    // Iterations and epochs are whole numbers: ticks only at 1, 2, 5 × 10^k, never 2.5.
+    // The ticks drawn are also left on the chart's box (data-x-ticks), as its points are.
+    const wholeAxis = (label: string, box: HTMLElement): uPlot.Axis => ({
+      ...axis(label),
+      incrs: WHOLE_INCREMENTS,
+      values: (_u, splits) => {
+        box.dataset.xTicks = splits.join(',');
+        return splits.map((v) => v.toLocaleString());
+      },
+    });
     this.lossChart = new uPlot(
       {
         ...this.chartSize(this.lossBox),
         scales: { x: { time: false } },
-        legend: { show: true },
+        legend: { show: false },
         cursor: { drag: { x: true, y: false } },
         series: [{ label: t('iteration') }, { label: t('lossSeries'), stroke: blue, width: 1, points: { show: false } }],
-        axes: [axis(t('iteration')), axis(t('lossSeries'))],
+        axes: [wholeAxis(t('iteration'), this.lossBox), axis(t('lossSeries'))],
+        hooks: { setCursor: [(u) => this.readout(u, this.lossReadout)], setData: [(u) => this.readout(u, this.lossReadout)] },
       },
       this.lossData(),
       this.lossBox,
@@ -191,12 +233,38 @@ class TrainingPanel {
           { label: t('trainAcc'), stroke: orange, width: 3, points: { show: showPoints, size: 6 } },
           { label: t('testAcc'), stroke: green, width: 1.5, dash: [6, 3], points: { show: showPoints, size: 4 } },
         ],
-        axes: [axis(t('epoch')), axis('')],
+        legend: { show: false },
+        axes: [wholeAxis(t('epoch'), this.accBox), axis('')],
+        hooks: { setCursor: [(u) => this.readout(u, this.accReadout)], setData: [(u) => this.readout(u, this.accReadout)] },
       },
       this.accData(),
       this.accBox,
     );
     this.reportChart();
+  }
+
+  /**
+   * The values under the cursor ("iteration 1,200 · loss 0.3412"), or the latest point while the
+   * cursor is off the chart, so the readout always says something true.
+   */
+  private readout(u: uPlot, box: HTMLElement): void {
+    const xs = u.data[0] ?? [];
+    const last = xs.length - 1;
+    const idx = u.cursor.idx ?? last;
+    if (idx === null || idx < 0 || idx > last) {
+      box.textContent = '';
+      delete box.dataset.index;
+      return;
+    }
+    const parts = u.series.map((series, i) => {
+      const v = u.data[i]?.[idx];
+      const label = typeof series.label === 'string' ? series.label : '';
+      if (v === null || v === undefined) return `${label} —`;
+      return `${label} ${i === 0 ? v.toLocaleString() : v.toFixed(4)}`;
+    });
+    box.textContent = parts.join(' · ');
+    box.dataset.index = String(idx);
+    box.dataset.hover = u.cursor.idx === null || u.cursor.idx === undefined ? 'false' : 'true';
   }
 
   private lossData(): uPlot.AlignedData {
