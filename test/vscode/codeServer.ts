@@ -27,6 +27,10 @@ export interface CodeServerOptions {
   keepUserSettings?: boolean;
   /** Extra environment of code-server (and so of its extension host). */
   env?: NodeJS.ProcessEnv;
+  /** Display language (`--locale`); needs a language pack registered in the profile (koreanPack.ts). */
+  locale?: string;
+  /** `--log LEVEL` (e.g. `trace`: the window log then says where each extension runs). */
+  logLevel?: string;
 }
 
 export interface CodeServer {
@@ -188,6 +192,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--ignore-last-opened',
     ];
     if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+    if (options.locale) args.push('--locale', options.locale);
+    if (options.logLevel) args.push('--log', options.logLevel);
     const child = spawn(NODE24, args, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../browser';
 import { installVsix, makeTempRoot, startCodeServer, type CodeServer } from '../codeServer';
+import { buildKoreanPack, registerKorean } from '../koreanPack';
 import { ensureTools, REPO_ROOT } from '../tools';
 import { makeExamplesWorkspace } from '../workspace';
 
@@ -27,6 +28,12 @@ export interface Workbench {
 
 export interface WorkbenchOptions {
   theme?: 'Default Light Modern' | 'Default Dark Modern';
+  /** 'ko': VS Code in Korean, with the test-only language pack of koreanPack.ts. */
+  locale?: 'ko';
+  /** Extra user settings. */
+  settings?: Record<string, unknown>;
+  /** code-server's `--log` level. */
+  logLevel?: string;
 }
 
 /** code-server with our .vsix installed and the examples workspace open in chromium. */
@@ -38,9 +45,16 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   const workspace = makeExamplesWorkspace(root);
   const extensionsDir = join(root, 'extensions');
   await installVsix(vsix, extensionsDir, join(root, 'install-profile'));
+  if (options.locale === 'ko') {
+    const pack = buildKoreanPack(root);
+    await installVsix(pack.vsix, extensionsDir, join(root, 'install-profile'));
+    registerKorean(join(root, 'user-data'), extensionsDir);
+  }
   const server = await startCodeServer({
     root,
     extensionsDir,
+    locale: options.locale,
+    logLevel: options.logLevel,
     settings: {
       'workbench.colorTheme': options.theme ?? 'Default Dark Modern',
       'editor.minimap.enabled': false,
@@ -52,6 +66,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       'workbench.editor.revealIfOpen': true,
       'problems.defaultViewMode': 'list',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      ...options.settings,
     },
   });
   let browser: Browser | undefined;
