@@ -34,6 +34,8 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** code-server's `--log` level. */
   logLevel?: string;
+  /** Collects the page's console (the window log, at `--log trace`) from before navigation. */
+  console?: string[];
 }
 
 /** code-server with our .vsix installed and the examples workspace open in chromium. */
@@ -73,6 +75,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   try {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const collected = options.console;
+    if (collected) page.on('console', (m) => collected.push(m.text()));
     await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The explorer shows the workspace once the remote file system is connected.
