@@ -31,10 +31,11 @@ function newestMtime(path) {
   return newest;
 }
 
-function upToDate() {
-  if (!existsSync(vsix) || !existsSync(join(root, 'dist', 'extension.js'))) return false;
+/** Why the .vsix must be made (again), or undefined when it is up to date. */
+function staleReason() {
+  if (!existsSync(vsix) || !existsSync(join(root, 'dist', 'extension.js'))) return 'first run';
   const built = statSync(vsix).mtimeMs;
-  return INPUTS.every((p) => newestMtime(join(root, p)) <= built);
+  return INPUTS.every((p) => newestMtime(join(root, p)) <= built) ? undefined : 'sources changed';
 }
 
 function must(cmd, args, quiet = false) {
@@ -46,8 +47,9 @@ function must(cmd, args, quiet = false) {
   }
 }
 
-if (!upToDate()) {
-  console.log('[start] building and packaging the extension (sources changed)…');
+const reason = staleReason();
+if (reason) {
+  console.log(`[start] building and packaging the extension (${reason})…`);
   must(process.execPath, ['scripts/package.mjs'], true);
 }
 
