@@ -48,7 +48,7 @@ install_activity() {
     esac
   else
     mb="$(du -sm "$dir" 2>/dev/null | cut -f1)"
-    printf 'downloading and unpacking packages (%s MB so far)' "${mb:-0}"
+    printf 'fetching and unpacking packages (%s MB unpacked so far)' "${mb:-0}"
   fi
 }
 
