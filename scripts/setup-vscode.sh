@@ -43,7 +43,7 @@ install_activity() {
     cwd="${cwd%%/build*}"
     cmd="$(tr '\0' ' ' <"/proc/$leaf/cmdline")"
     case "$cmd" in
-      *gyp*|*make*|*g++*|*cc1plus*) printf 'building the native module %s' "$cwd" ;;
+      *gyp*|*make*|*g++*|*c++*|*cc1*|*/cc\ *) printf 'building the native module %s' "$cwd" ;;
       *) printf 'running the install script of %s' "$cwd" ;;
     esac
   else
