@@ -44,7 +44,7 @@ install_activity() {
     cmd="$(tr '\0' ' ' <"/proc/$leaf/cmdline")"
     case "$cmd" in
       *gyp*|*make*|*g++*|*c++*|*cc1*|*/cc\ *) printf 'building the native module %s' "$cwd" ;;
-      *) printf 'running the install script of %s' "$cwd" ;;
+      *) printf 'running the install script of %s' "${cwd:-a package}" ;;
     esac
   else
     mb="$(du -sm "$dir" 2>/dev/null | cut -f1)"
