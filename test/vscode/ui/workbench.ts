@@ -192,7 +192,8 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
  * The webview's document is nested in iframes: the frame that holds `#backprop-root`, once it shows
  * a graph (the root exists before the host's first message has arrived, with data-total 0).
  */
-export async function stepperFrame(page: Page): Promise<Frame> {
+export async function stepperFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+  // Generous: on a loaded machine a new webview (or the first one after a reload) can take a while.
   return until('the stepper webview (#backprop-root) showing a graph', async () => {
     for (const frame of page.frames()) {
       if (frame.isDetached()) continue;
@@ -203,7 +204,7 @@ export async function stepperFrame(page: Page): Promise<Frame> {
       if (total > 0 && nodes > 0) return frame;
     }
     return undefined;
-  });
+  }, timeoutMs);
 }
 
 export interface RootState {
