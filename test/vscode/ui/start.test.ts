@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser';
 import { REPO_ROOT } from '../tools';
 import { stepperFrame, until, vsixPath } from './workbench';
@@ -76,28 +76,44 @@ describe('npm start (code-server)', { timeout: 400_000 }, () => {
 
   after(async () => {
     await browser?.close().catch(() => undefined);
-    for (const child of running) killGroup(child, 'SIGKILL');
+    // Ctrl-C first, so npm start stops its code-server (its own process group) itself; then kill.
+    for (const child of running) {
+      const gone = new Promise((r) => child.once('exit', r));
+      killGroup(child, 'SIGINT');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+      killGroup(child, 'SIGKILL');
+    }
     rmSync(profile, { recursive: true, force: true });
   });
 
+  /** A browser page on `url`; the browser is closed after `use`, whatever happens. */
+  async function withPage(url: string, use: (page: Page) => Promise<void>): Promise<void> {
+    browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(url);
+      await use(page);
+    } finally {
+      await browser.close().catch(() => undefined);
+      browser = undefined;
+    }
+  }
+
   it('prints one line with a URL that opens buy-apple.backprop with the stepper beside it, and Ctrl-C stops the server', async () => {
     const s = await start();
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(s.url);
-    const tab = page.locator('.tabs-container .tab[aria-label^="buy-apple.backprop"]').first();
-    await tab.waitFor({ timeout: 60_000 });
-    // The stepper opens by itself, beside the editor, with the book's graph.
-    const frame = await stepperFrame(page);
-    assert.ok((await frame.locator('[data-node="price"]').count()) > 0, 'the panel shows buy-apple’s graph');
-    const webview = await page.locator('iframe.webview.ready').first().boundingBox();
-    const editorTab = await tab.boundingBox();
-    assert.ok(webview && editorTab && webview.x > editorTab.x + editorTab.width, 'the stepper is in the group right of the editor');
-    assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'the secondary side bar is closed');
-    assert.ok(webview.width > 500, `the stepper has room: ${webview.width} px`);
-    assert.deepEqual(printed(s).length, 1, `one line with the URL; got:\n${s.output()}`);
-    await browser.close();
-    browser = undefined;
+    await withPage(s.url, async (page) => {
+      const tab = page.locator('.tabs-container .tab[aria-label^="buy-apple.backprop"]').first();
+      await tab.waitFor({ timeout: 60_000 });
+      // The stepper opens by itself, beside the editor, with the book's graph.
+      const frame = await stepperFrame(page);
+      assert.ok((await frame.locator('[data-node="price"]').count()) > 0, 'the panel shows buy-apple’s graph');
+      const webview = await page.locator('iframe.webview.ready').first().boundingBox();
+      const editorTab = await tab.boundingBox();
+      assert.ok(webview && editorTab && webview.x > editorTab.x + editorTab.width, 'the stepper is in the group right of the editor');
+      assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'the secondary side bar is closed');
+      assert.ok(webview.width > 500, `the stepper has room: ${webview.width} px`);
+      assert.deepEqual(printed(s).length, 1, `one line with the URL; got:\n${s.output()}`);
+    });
     await ctrlC(s);
   });
 
@@ -115,13 +131,10 @@ describe('npm start (code-server)', { timeout: 400_000 }, () => {
     assert.equal(kept['workbench.colorTheme'], 'Default Light Modern');
     assert.equal(kept['backprop.mnistPath'], '/data/mnist');
 
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(s.url);
-    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 60_000 });
-    await stepperFrame(page);
-    await browser.close();
-    browser = undefined;
+    await withPage(s.url, async (page) => {
+      await page.locator('.monaco-workbench.vs').waitFor({ timeout: 60_000 });
+      await stepperFrame(page);
+    });
     await ctrlC(s);
   });
 });
