@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   context.subscriptions.push(starting);
   const controller = new SessionController(createEngine());
   // Examples open in the group beside the panel (declared below), never over it.
-  const examples = new ExamplesProvider(context.extensionUri, () => (panel.isOpen ? besidePanel() : undefined));
+  const examples: ExamplesProvider = new ExamplesProvider(context.extensionUri, () => (panel.isOpen ? besidePanel() : undefined));
   const nodes = new NodesTreeProvider(controller);
   const nodesView = vscode.window.createTreeView<NodeItem>('backprop.nodes', { treeDataProvider: nodes, showCollapseAll: true });
   const examplesView = vscode.window.createTreeView('backprop.examples', { treeDataProvider: examples });
@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   };
 
   let revealingInTree = false;
-  const panel = new StepperPanel(context.extensionUri, controller, {
+  const panel: StepperPanel = new StepperPanel(context.extensionUri, controller, {
     runCommand: (command) => runner.run(command),
     stateChanged: () => rememberPanel(true),
     figures: async () => figuresByFile(await examples.load()),

@@ -30,8 +30,8 @@ async function ensureBuilt(): Promise<void> {
 const REPORT: GradCheckReport = {
   fileName: 'buy-apple.backprop',
   leaves: [
-    { label: 'apple', shape: [], size: 1, maxAbsDiff: 2e-10, meanAbsDiff: 2e-10, worst: [{ index: 0, position: [], backprop: 2.2, numerical: 2.2000000002, absDiff: 2e-10 }] },
-    { label: 'tax', shape: [], size: 1, maxAbsDiff: 1e-9, meanAbsDiff: 1e-9, worst: [{ index: 0, position: [], backprop: 200, numerical: 200.000000001, absDiff: 1e-9 }] },
+    { label: 'apple', shape: [], size: 1, checked: 1, sampled: false, maxAbsDiff: 2e-10, meanAbsDiff: 2e-10, worst: [{ index: 0, position: [], backprop: 2.2, numerical: 2.2000000002, absDiff: 2e-10 }] },
+    { label: 'tax', shape: [], size: 1, checked: 1, sampled: false, maxAbsDiff: 1e-9, meanAbsDiff: 1e-9, worst: [{ index: 0, position: [], backprop: 200, numerical: 200.000000001, absDiff: 1e-9 }] },
   ],
   parameters: 3,
   numericalMs: 0.4,
