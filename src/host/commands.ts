@@ -90,9 +90,16 @@ export class StepCommandRunner {
 
   /** One of the stepping commands, from the palette, a key, a button or the panel's toolbar. */
   async run(command: StepCommand): Promise<void> {
-    const session = this.requireSession();
+    let session = this.requireSession();
     if (!session) return;
     const { controller } = this.deps;
+    // A program whose .npy/.npz files are still being read has no graph yet: wait for it.
+    const doc = controller.currentDocument();
+    if (doc && session.totalSteps === 0) {
+      await controller.settled(doc);
+      session = controller.current;
+      if (!session) return;
+    }
     const cursor = session.cursor;
     const fwd = session.forwardSteps;
     const total = session.totalSteps;

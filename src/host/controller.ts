@@ -163,6 +163,11 @@ export class SessionController implements vscode.Disposable {
     else this.ensureSession(doc);
   }
 
+  /** Settles once the files `doc` loads are read and it is compiled with them (see LoadedFiles.settled). */
+  settled(doc: vscode.TextDocument): Promise<void> {
+    return this.loadedFiles.settled(doc.uri);
+  }
+
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();

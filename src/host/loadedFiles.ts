@@ -13,6 +13,8 @@ import type { FileContent, FileReference } from './ports';
 interface Entry {
   /** Undefined while the read is in flight. */
   content?: FileContent;
+  /** The read in flight: settles after its documents were told (and so compiled again). */
+  reading?: Promise<void>;
   watcher: vscode.FileSystemWatcher;
   /** Documents (URI strings) that load this file. */
   users: Set<string>;
@@ -124,6 +126,21 @@ export class LoadedFiles implements vscode.Disposable {
     return out;
   }
 
+  /**
+   * Settles when no file `doc` loads is still being read, so a command that arrives while a
+   * freshly opened program's `.npy` is in flight acts on the compiled graph, not on an empty one.
+   */
+  async settled(doc: vscode.Uri): Promise<void> {
+    const key = doc.toString();
+    // Bounded: each round waits for reads that were in flight; a file changing on every round is
+    // not waited for forever.
+    for (let round = 0; round < 4; round++) {
+      const reads = [...this.entries.values()].filter((e) => e.users.has(key) && e.content === undefined && e.reading).map((e) => e.reading);
+      if (reads.length === 0) return;
+      await Promise.all(reads);
+    }
+  }
+
   /** Forgets a closed document. */
   release(doc: vscode.Uri): void {
     const key = doc.toString();
@@ -168,7 +185,7 @@ export class LoadedFiles implements vscode.Disposable {
     };
     const token = (this.readToken.get(key) ?? 0) + 1;
     this.readToken.set(key, token);
-    void readFileContent(target).then(done);
+    entry.reading = readFileContent(target).then(done);
   }
 
   private drop(uri: string): void {
