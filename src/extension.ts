@@ -162,7 +162,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   }
 
   // Gradient Check and Train Two-Layer Net (the training helper's commands and panel).
-  const training = registerTrainingCommands(context);
+  const training = registerTrainingCommands(context, (uri) => controller.fileWritten(uri));
 
   const api: BackpropStepperApi = {
     session: () => controller.current?.snapshot(),

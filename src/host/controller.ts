@@ -163,6 +163,11 @@ export class SessionController implements vscode.Disposable {
     else this.ensureSession(doc);
   }
 
+  /** The extension itself rewrote `uri`: programs that load it read it again. */
+  fileWritten(uri: vscode.Uri): void {
+    this.loadedFiles.changed(uri);
+  }
+
   /** Settles once the files `doc` loads are read and it is compiled with them (see LoadedFiles.settled). */
   settled(doc: vscode.TextDocument): Promise<void> {
     return this.loadedFiles.settled(doc.uri);

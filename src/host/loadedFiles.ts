@@ -141,6 +141,11 @@ export class LoadedFiles implements vscode.Disposable {
     }
   }
 
+  /** `target` was written (by the extension itself): read it again, as its watcher would. */
+  changed(target: vscode.Uri): void {
+    this.reread(target.toString(), target);
+  }
+
   /** Forgets a closed document. */
   release(doc: vscode.Uri): void {
     const key = doc.toString();

@@ -78,7 +78,14 @@ class TrainingController implements TrainingApi, vscode.Disposable {
   private runListeners: ((msg: WorkerToHost) => void)[] = [];
   private readonly panel: TrainPanel;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  /**
+   * `fileWritten`: tells the stepper that the extension rewrote a file a program may load (its
+   * storage folder is outside the workspace, where no file watcher reports the change in time).
+   */
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly fileWritten: (uri: vscode.Uri) => void = () => undefined,
+  ) {
     this.panel = new TrainPanel(context.extensionUri, {
       initMessage: () => this.initMessage(),
       onMessage: (msg) => this.fromWebview(msg),
@@ -337,7 +344,9 @@ class TrainingController implements TrainingApi, vscode.Disposable {
       const folder = vscode.Uri.joinPath(this.context.globalStorageUri, 'trained-net');
       await vscode.workspace.fs.createDirectory(folder);
       const program = vscode.Uri.joinPath(folder, `${TRAINED_NET}.backprop`);
-      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, `${TRAINED_NET}.npz`), src.npz);
+      const npz = vscode.Uri.joinPath(folder, `${TRAINED_NET}.npz`);
+      await vscode.workspace.fs.writeFile(npz, src.npz);
+      this.fileWritten(npz);
       await vscode.workspace.fs.writeFile(program, new TextEncoder().encode(src.text));
       const doc = await vscode.workspace.openTextDocument(program);
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
@@ -423,8 +432,8 @@ class TrainingController implements TrainingApi, vscode.Disposable {
   }
 }
 
-export function registerTrainingCommands(context: vscode.ExtensionContext): TrainingApi {
-  const controller = new TrainingController(context);
+export function registerTrainingCommands(context: vscode.ExtensionContext, fileWritten?: (uri: vscode.Uri) => void): TrainingApi {
+  const controller = new TrainingController(context, fileWritten);
   context.subscriptions.push(
     controller,
     vscode.commands.registerCommand('backprop.train', (args?: unknown) => controller.train(args)),

@@ -37,6 +37,22 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | null
   }
 }
 
+/**
+ * Runs `command` until `probe` holds. A stepping command is disabled (its `enablement` context key)
+ * until the graph it acts on is compiled and the host has set the keys, which for a program that
+ * loads files or was just generated comes a moment after its editor opens; VS Code drops a
+ * disabled command, so it is run again until it took effect.
+ */
+export async function commandUntil<T>(command: string, what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await vscode.commands.executeCommand(command);
+    const value = await waitFor(what, probe, 300).catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms running ${command} until ${what}`);
+  }
+}
+
 /** The session snapshot, which must exist. */
 export function snapshot(api: BackpropStepperApi): SessionSnapshot {
   const s = api.session();

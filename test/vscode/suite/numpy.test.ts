@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { writeNpy } from '../../../src/engine/io/npy';
 import { Tensor } from '../../../src/engine/tensor';
-import { closeAllEditors, exampleUri, getApi, scalar, waitFor } from './helpers';
+import { closeAllEditors, commandUntil, exampleUri, getApi, scalar, waitFor } from './helpers';
 
 const PROGRAM = 'x = load("data/x.npy")\nx = x * 2\nx *= 3\ny = sum(x)\n';
 
@@ -38,11 +38,10 @@ describe('numpy files and reassignment', function () {
     const api = await getApi();
     const doc = await vscode.workspace.openTextDocument(program);
     await vscode.window.showTextDocument(doc, { preview: false });
-    await vscode.commands.executeCommand('backprop.runBackward');
-    const s = await waitFor('the graph of net.backprop, run to the end', () => {
+    const s = await commandUntil('backprop.runBackward', 'the graph of net.backprop, run to the end', () => {
       const sn = api.session();
       return sn && sn.uri === doc.uri.toString() && sn.totalSteps > 0 && sn.cursor === sn.totalSteps ? sn : undefined;
-    }, 20_000);
+    });
     assert.equal(scalar(s.values.y), 36);
     assert.deepEqual(s.values['x″'], [6, 12, 18]);
     assert.deepEqual(s.grads.x, [6, 6, 6]);

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { planGradientCheck } from '../../../src/engine/numgrad';
 import { compile } from '../../../src/language/index';
 import type { TrainingStatus } from '../../../src/shared/protocol';
-import { closeAllEditors, getApi, openExample, run, waitFor } from './helpers';
+import { closeAllEditors, commandUntil, getApi, openExample, run, waitFor } from './helpers';
 
 /** Awaits `p`, failing with `what` (instead of a bare mocha timeout) when it takes longer than `ms`. */
 async function within<T>(what: string, p: Thenable<T>, ms = 30_000): Promise<T> {
@@ -223,10 +223,9 @@ describe('training on MNIST-format idx files', function () {
     assert.equal(w1.length, 784);
     assert.equal(w1[0].length, 50);
     assert.equal((session.values.x as number[][])[0].length, 784);
-    await within('Run Backward Pass on the full net', run('backprop.runBackward'));
-    const done = await waitFor('the backward pass', () => {
+    const done = await commandUntil('backprop.runBackward', 'the backward pass of the full net', () => {
       const sn = api.session();
-      return sn && sn.cursor === sn.totalSteps ? sn : undefined;
+      return sn && sn.uri === editor.document.uri.toString() && sn.cursor === sn.totalSteps ? sn : undefined;
     });
     assert.equal((done.grads.W1 as number[][]).length, 784);
   });
