@@ -1259,20 +1259,26 @@ class Recorder:
             numeric = np.full(size, np.nan)
             flat_an = analytic.reshape(-1)
             err_max = 0.0
+
+            def perturbed(xv, k):
+                """Element k of the flat view xv moved by +h and -h in place (then restored): the
+                steps actually taken (after rounding to the array's dtype) and the objective at each."""
+                old = float(xv[k])
+                h = 1e-4 * max(1.0, abs(old))
+                xv[k] = old + h
+                hp = float(xv[k]) - old
+                fp = objective(run(base))
+                xv[k] = old - h
+                hm = old - float(xv[k])
+                fm = objective(run(base))
+                xv[k] = old
+                return hp, fp, hm, fm
+
             for k in idx.tolist():
                 if where == "arg":
                     x0 = base[name]
                     if isinstance(x0, np.ndarray):
-                        xv = x0.reshape(-1)
-                        old = float(xv[k])
-                        h = 1e-4 * max(1.0, abs(old))
-                        xv[k] = old + h
-                        hp = float(xv[k]) - old
-                        fp = objective(run(base))
-                        xv[k] = old - h
-                        hm = old - float(xv[k])
-                        fm = objective(run(base))
-                        xv[k] = old
+                        hp, fp, hm, fm = perturbed(x0.reshape(-1), k)
                     else:
                         old = float(x0)
                         h = 1e-4 * max(1.0, abs(old))
@@ -1284,16 +1290,7 @@ class Recorder:
                         hm = old - (old - h)
                         fm = objective(run(args))
                 else:
-                    xv = getattr(work, name).reshape(-1)
-                    old = float(xv[k])
-                    h = 1e-4 * max(1.0, abs(old))
-                    xv[k] = old + h
-                    hp = float(xv[k]) - old
-                    fp = objective(run(base))
-                    xv[k] = old - h
-                    hm = old - float(xv[k])
-                    fm = objective(run(base))
-                    xv[k] = old
+                    hp, fp, hm, fm = perturbed(getattr(work, name).reshape(-1), k)
                 a = float(flat_an[k])
                 central = (fp - fm) / (hp + hm)
                 best, err = central, abs(a - central) / (1.0 + abs(central))
