@@ -90,6 +90,28 @@ function counts(kind, output) {
   return null;
 }
 
+/**
+ * The lines that name what failed (and what was retried), so the end of the output says it even
+ * when only the last screen of a long run is kept: mocha's numbered failures, node:test's ✖ lines
+ * with the first lines of their error, unittest's FAIL/ERROR headers, the suite's retry lines.
+ */
+function digest(kind, output) {
+  const lines = output.split('\n');
+  const picked = [];
+  for (let i = 0; i < lines.length && picked.length < 16; i++) {
+    const line = lines[i];
+    const numbered = kind === 'mocha' && /^\s+\d+\) /.test(line) && lines.slice(0, i).some((l) => /^\s*\d+ failing/.test(l));
+    if (/^\[suite\] retried:/.test(line) || numbered || (kind === 'unittest' && /^(FAIL|ERROR): /.test(line))) {
+      picked.push(line.trimEnd());
+      if (numbered) picked.push(...lines.slice(i + 1, i + 4).filter((l) => l.trim()).map((l) => l.trimEnd()));
+    } else if (kind === 'node-test' && /^\s*✖ /.test(line) && !/^\s*✖ failing tests:/.test(line)) {
+      picked.push(line.trimEnd());
+      picked.push(...lines.slice(i + 1, i + 4).filter((l) => l.trim() && !/^\s*[✔✖ℹ]/.test(l)).map((l) => l.trimEnd()));
+    }
+  }
+  return [...new Set(picked)].map((l) => l.slice(0, 240));
+}
+
 const results = [];
 for (const step of steps) {
   console.log(`\n[test] ── ${step.name} ──`);
@@ -100,9 +122,13 @@ for (const step of steps) {
   // Zero tests run is a failure too: a suite that silently ran nothing proves nothing (unless the
   // step said why it could not run, like the Python tests without python3/numpy outside CI).
   if (step.kind !== 'single' && c.passed + c.failed === 0 && !c.skipped) c = { passed: 0, failed: 1 };
-  results.push({ step, ...c, ok: r.code === 0 && c.failed === 0, seconds: r.seconds });
+  results.push({ step, ...c, ok: r.code === 0 && c.failed === 0, seconds: r.seconds, digest: digest(step.kind, r.output) });
 }
 
+for (const r of results.filter((x) => x.digest.length > 0)) {
+  console.log(`\n[test] ${r.step.name}: what failed or was retried`);
+  for (const line of r.digest) console.log(`  ${line.trim()}`);
+}
 console.log('\n[test] summary');
 for (const r of results) {
   const status = r.skipped ? 'skip' : r.ok ? 'ok  ' : 'FAIL';
