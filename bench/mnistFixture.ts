@@ -4,7 +4,7 @@
  * the benchmarks (bench/mnistNet.ts, bench/vscode/run.ts).
  */
 import { createRng } from '../src/engine/random';
-import { trainedNetSource } from '../src/engine/train/netSource';
+import { trainedNetSource } from '../src/language/netSource';
 
 export function mnistNetFiles(npzName = 'mnist-net.npz'): { text: string; npz: Uint8Array; npzName: string } {
   const rng = createRng(2016);

@@ -1,6 +1,6 @@
 // Bundles the extension (Node and web hosts), the CLI and the webview with esbuild into dist/.
 import * as esbuild from 'esbuild';
-import { buildKernelsWasm } from '../src/engine/kernels/wasm/build-wasm.mjs';
+import { buildKernelsWasm } from './build-wasm.mjs';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
@@ -25,10 +25,10 @@ const builds = [
   { entryPoints: ['src/debugAdapter.ts'], outfile: 'dist/debugAdapter.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
   // Training / gradient check: the worker (Node host: worker_threads; web host: a Web Worker) and its panel.
-  { entryPoints: ['src/host/train/worker.node.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['src/workers/worker.node.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
   // The Python tracer's runner (child_process): loaded by the Node extension host from dist/, never in the web bundle.
   { entryPoints: ['src/node/tracer.ts'], outfile: 'dist/tracer.js', platform: 'node', format: 'cjs' },
-  { entryPoints: ['src/host/train/worker.web.ts'], outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife' },
+  { entryPoints: ['src/workers/worker.web.ts'], outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['webview/train/main.ts'], outfile: 'dist/webview/train.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 

@@ -3,9 +3,9 @@
  * extension host, so nothing here or in src/host uses Node APIs).
  */
 // First import: its module body runs before the rest of the bundle (activation timing).
-import { bundleLoadStart } from './loadClock';
+import { bundleLoadStart } from './host/loadClock';
 import * as vscode from 'vscode';
-import type { BackpropStepperApi } from './api';
+import type { BackpropStepperApi } from './host/api';
 import { registerCommands } from './host/commands';
 import { registerDebugger } from './host/debug';
 import { SessionController, isBackpropDocument } from './host/controller';

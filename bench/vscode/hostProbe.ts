@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
-import type { BackpropStepperApi } from '../../src/api';
+import type { BackpropStepperApi } from '../../src/host/api';
 import { BENCH_FILES, type ProbeResult } from './shared';
 
 const EXTENSION_ID = 'backprop-stepper.backprop-stepper';

@@ -9,7 +9,7 @@ import { version } from '../../package.json';
 import { gradcheckCommand, runCommand, stepsCommand, type CommandOptions } from './commands';
 import { CliError, type CliIo } from './io';
 import { loadProgram } from './source';
-import { trainCommand } from '../cliTrain';
+import { trainCommand } from './train';
 import { traceCommand } from './trace';
 
 export const USAGE = `backprop ${version} — step through backpropagation (Deep Learning from Scratch, chapter 5)

@@ -12,7 +12,7 @@ import type { StepperPanel } from './panel';
 import { saveTensor } from './saveTensor';
 import type { GraphSession } from './session';
 import { FigureCommands } from './figureCommands';
-import { stepTitle } from './stepText';
+import { stepTitle } from '../shared/stepText';
 
 /** How far revealing a node's line may go (see extension.ts). */
 export type RevealMode = 'ifVisible' | 'show' | 'focus';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
 import { LANGUAGE_ID, toVsRange } from './controller';
-import { escapeMarkdown, formatCompact, shapeTuple, tensorMarkdown } from './format';
+import { escapeMarkdown, formatCompact, shapeTuple, tensorMarkdown } from '../shared/format';
 import type { GraphSession } from './session';
 import type { GraphNode } from '../engine/graph';
 

@@ -9,7 +9,7 @@ import type { FigureFormat } from '../shared/protocol';
 import type { SessionController } from './controller';
 import type { StepperPanel } from './panel';
 import type { GraphSession } from './session';
-import { positionOf } from './stepText';
+import { positionOf } from '../shared/stepText';
 import { type NoteFigure, type NoteSteps, baseName, figureFileName, noteSteps, studyNoteMarkdown } from './studyNote';
 
 /** Figure data as bytes: SVG text, or the PNG the webview sent as base64. */

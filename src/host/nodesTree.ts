@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
-import { escapeMarkdown, formatValueAndGrad, shapeTuple, tensorMarkdown } from './format';
+import { escapeMarkdown, formatValueAndGrad, shapeTuple, tensorMarkdown } from '../shared/format';
 import { originText } from './editorFeatures';
 import type { GraphSession } from './session';
 

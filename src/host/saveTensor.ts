@@ -11,7 +11,7 @@ import { writeNpy } from '../engine/io/npy';
 import type { Tensor } from '../engine/tensor';
 import { outputKeys } from '../language';
 import { isBackpropDocument, type SessionController } from './controller';
-import { shapeTuple } from './format';
+import { shapeTuple } from '../shared/format';
 import type { GraphSession } from './session';
 
 /** The node a command argument names: a node id, or a Nodes view item `{ kind: 'node', id }`. */

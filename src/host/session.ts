@@ -10,10 +10,10 @@
 import type { Graph, GraphNode } from '../engine/graph';
 import { nonFiniteMessage, type NonFiniteReport } from '../engine/nonFinite';
 import type { Tensor } from '../engine/tensor';
-import type { SessionSnapshot } from '../api';
+import type { SessionSnapshot } from './api';
 import { type ArithmeticStep, fanOutArithmetic, productElement } from '../engine/arithmetic';
 import type { EdgeDelta, GraphInfo, LocalText, NodeDelta, NodeInfo, NodeMismatch, StepState, TensorData } from '../shared/protocol';
-import { formatNumber, toNested } from './format';
+import { formatNumber, toNested } from '../shared/format';
 import type { EnginePort, FileContent, SourceDiagnostic, SourceIdentifier, StepperPort } from './ports';
 
 export interface CompileResult {

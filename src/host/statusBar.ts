@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
-import { statusText } from './stepText';
+import { statusText } from '../shared/stepText';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('backprop.status', vscode.StatusBarAlignment.Left, 50);

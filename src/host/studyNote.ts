@@ -3,7 +3,7 @@
  * Markdown of a note (a figure per chosen step, then a table of values and gradients at that step).
  * Pure (no `vscode`), so it is unit-tested directly.
  */
-import { escapeMarkdown, formatCompact, type TensorView } from './format';
+import { escapeMarkdown, formatCompact, type TensorView } from '../shared/format';
 
 export type NoteSteps = 'forwardEnd' | 'backwardEnd' | 'every';
 

@@ -22,7 +22,7 @@ let dc: DebugClient;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'backprop-dap-'));
   adapter = join(dir, 'debugAdapter.js');
-  const { buildKernelsWasm } = (await import(join(ROOT, 'src/engine/kernels/wasm/build-wasm.mjs'))) as { buildKernelsWasm: () => Promise<number> };
+  const { buildKernelsWasm } = (await import(join(ROOT, 'scripts/build-wasm.mjs'))) as { buildKernelsWasm: () => Promise<number> };
   await buildKernelsWasm();
   await esbuild.build({ entryPoints: [join(ROOT, 'src', 'debugAdapter.ts')], outfile: adapter, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'silent' });
 });

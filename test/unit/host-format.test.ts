@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Tensor } from '../../src/engine/tensor';
-import { escapeMarkdown, formatCompact, formatNumber, formatValueAndGrad, shapeTuple, tensorMarkdown, toNested } from '../../src/host/format';
-import { phaseWord, plainTranslate, positionOf, statusText, stepTitle } from '../../src/host/stepText';
+import { escapeMarkdown, formatCompact, formatNumber, formatValueAndGrad, shapeTuple, tensorMarkdown, toNested } from '../../src/shared/format';
+import { phaseWord, plainTranslate, positionOf, statusText, stepTitle } from '../../src/shared/stepText';
 
 describe('host format: numbers like the book prints them', () => {
   it('rounds float noise away: 110, 715, 2.2, 3.3', () => {

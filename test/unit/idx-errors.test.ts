@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { IdxError, parseIdx } from '../../src/engine/train/idx';
-import { loadMnistFolder } from '../../src/data/mnist';
+import { loadMnistFolder } from '../../src/node/mnistFolder';
 
 /** An idx file of unsigned bytes: magic 00 00 08 rank, big-endian sizes, then the values. */
 function idx(dims: number[], values: number[] | Uint8Array, rank = dims.length): Uint8Array {

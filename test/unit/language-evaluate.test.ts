@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Tensor } from '../../src/engine/tensor';
 import { parseHitCondition } from '../../src/debug/session';
-import { formatSummary } from '../../src/host/format';
+import { formatSummary } from '../../src/shared/format';
 import { evaluateCondition, evaluateExpression, gradKey, type NameResolver } from '../../src/language/evaluate';
 
 const values: Record<string, Tensor> = {

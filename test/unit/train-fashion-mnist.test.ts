@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { loadMnistFolder } from '../../src/data/mnist';
+import { loadMnistFolder } from '../../src/node/mnistFolder';
 import { BOOK_DEFAULTS, train } from '../../src/engine/train/trainer';
 
 const DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';

@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import vm from 'node:vm';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Worker } from 'node:worker_threads';
-import { WorkerCore } from '../../src/host/train/workerCore';
-import type { HostToWorker, WorkerToHost } from '../../src/host/train/workerProtocol';
-import { trainedNetSource } from '../../src/engine/train/netSource';
+import { WorkerCore } from '../../src/workers/workerCore';
+import type { HostToWorker, WorkerToHost } from '../../src/workers/workerProtocol';
+import { trainedNetSource } from '../../src/language/netSource';
 import { compile } from '../../src/language';
 
 function core(): { core: WorkerCore; messages: WorkerToHost[] } {

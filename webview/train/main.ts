@@ -6,9 +6,7 @@
 import 'uplot/dist/uPlot.min.css';
 import './train.css';
 import uPlot from 'uplot';
-import type { EpochReport } from '../../src/engine/train/trainer';
-import type { GradCheckReport } from '../../src/engine/train/gradcheckReport';
-import type { TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../src/shared/protocol';
+import type { EpochReport, GradCheckReport, TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../src/shared/protocol';
 import { decimateLosses } from './decimate';
 import { setLocale, t } from './strings';
 import { h as el } from '../dom';

@@ -7,14 +7,14 @@
 import * as vscode from 'vscode';
 import type { EpochReport, TrainOptions } from '../../engine/train/trainer';
 import { resolveTrainOptions } from '../../engine/train/trainer';
-import { trainedNetSource } from '../../engine/train/netSource';
+import { trainedNetSource } from '../../language/netSource';
 import { fileReferences } from '../../language';
 import { readLoadedFiles } from '../loadedFiles';
 import type { TrainHostToWebview, TrainingStatus, TrainRunInfo, TrainWebviewToHost } from '../../shared/protocol';
 import { folderLabel, readMnistFolder } from './mnistFiles';
 import { TrainPanel } from './trainPanel';
 import { startTrainingWorker, type TrainingWorker } from './workerClient';
-import type { DataSource, TrainedNet, WorkerToHost } from './workerProtocol';
+import type { DataSource, TrainedNet, WorkerToHost } from '../../workers/workerProtocol';
 
 export interface TrainingApi {
   trainingStatus(): TrainingStatus;

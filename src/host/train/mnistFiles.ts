@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { MNIST_FILES, type MnistFileKey } from '../../engine/train/dataset';
-import type { DataSource } from './workerProtocol';
+import type { DataSource } from '../../workers/workerProtocol';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {

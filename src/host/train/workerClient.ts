@@ -4,10 +4,10 @@
  * Where neither can start, the same code runs in-process (it yields between iterations, so the host
  * still answers, only slower).
  */
-import { gunzipBounded } from './gunzipStream';
+import { gunzipBounded } from '../../workers/gunzipStream';
 import * as vscode from 'vscode';
-import { WorkerCore } from './workerCore';
-import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import { WorkerCore } from '../../workers/workerCore';
+import type { HostToWorker, WorkerToHost } from '../../workers/workerProtocol';
 
 export interface TrainingWorker {
   /** 'thread' (worker_threads), 'web-worker' or 'in-process'. */

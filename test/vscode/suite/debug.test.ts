@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { BackpropStepperApi } from '../../../src/api';
+import type { BackpropStepperApi } from '../../../src/host/api';
 import { closeAllEditors, exampleUri, getApi, openExample, run, snapshot, waitFor } from './helpers';
 
 interface Message {

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { BackpropStepperApi, SessionSnapshot } from '../../../src/api';
+import type { BackpropStepperApi, SessionSnapshot } from '../../../src/host/api';
 import type { NestedArray } from '../../../src/engine/tensor';
 
 export const EXTENSION_ID = 'backprop-stepper.backprop-stepper';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { BackpropStepperApi, SessionSnapshot } from '../../../src/api';
+import type { BackpropStepperApi, SessionSnapshot } from '../../../src/host/api';
 import { assertClose, closeAllEditors, getApi, openExample, run, scalar, snapshot, waitFor } from './helpers';
 
 /** Figure 5-17 of the book: 2 apples at 100, 3 oranges at 150, 10% tax. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { BackpropStepperApi } from '../../../src/api';
+import type { BackpropStepperApi } from '../../../src/host/api';
 import { assertClose, closeAllEditors, exampleUri, getApi, run, scalar, snapshot, waitFor } from './helpers';
 
 /**

@@ -6,9 +6,9 @@
  * The program loads everything from the archive: x (the batch, scaled as the net saw it), t (the
  * class indices), W1, b1, W2, b2. The same archive opens in numpy: np.load("net.npz")["W1"].
  */
-import { writeNpz } from '../io/npz';
-import { Tensor } from '../tensor';
-import type { NetParams } from './net';
+import { writeNpz } from '../engine/io/npz';
+import { Tensor } from '../engine/tensor';
+import type { NetParams } from '../engine/train/net';
 
 export interface NetSourceInput {
   params: NetParams;

@@ -4,10 +4,10 @@
  * `--json` a last line `{"trainAcc": X, "testAcc": Y, "iters": N, "ms": T}`.
  * Errors are thrown as `CliError` (one clear line, exit code 1, no stack trace).
  */
-import { loadMnistFolder } from './data/mnist';
-import { spiralData, type TrainTestData } from './engine/train/dataset';
-import { BOOK_DEFAULTS, resolveTrainOptions, train, type TrainOptions } from './engine/train/trainer';
-import { CliError, type CliIo } from './cli/io';
+import { loadMnistFolder } from '../node/mnistFolder';
+import { spiralData, type TrainTestData } from '../engine/train/dataset';
+import { BOOK_DEFAULTS, resolveTrainOptions, train, type TrainOptions } from '../engine/train/trainer';
+import { CliError, type CliIo } from './io';
 
 export const TRAIN_USAGE = `Usage: backprop train [--data DIR|spiral] [--iters N] [--seed S] [--hidden H] [--batch B] [--lr L] [--json]
 

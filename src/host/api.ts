@@ -2,9 +2,9 @@
  * What `activate()` returns: a read-only view of the stepper for tests and other extensions.
  * `vscode.extensions.getExtension('backprop-stepper.backprop-stepper').exports`
  */
-import type { NestedArray } from './engine/tensor';
-import type { Phase } from './shared/protocol';
-import type { TrainingStatus } from './shared/protocol';
+import type { NestedArray } from '../engine/tensor';
+import type { Phase } from '../shared/protocol';
+import type { TrainingStatus } from '../shared/protocol';
 
 export interface SessionSnapshot {
   /** The document the graph comes from. */

@@ -3,10 +3,10 @@
  * dist/web/worker.js in the web host). Both ends are our own code, so these are plain types; the
  * host still checks `type` before acting. No `vscode` import: the worker bundles this too.
  */
-import type { EpochReport, TrainOptions } from '../../engine/train/trainer';
-import type { MnistFileKey } from '../../engine/train/dataset';
-import type { NetParams } from '../../engine/train/net';
-import type { GradCheckReport } from '../../engine/train/gradcheckReport';
+import type { EpochReport, TrainOptions } from '../engine/train/trainer';
+import type { MnistFileKey } from '../engine/train/dataset';
+import type { NetParams } from '../engine/train/net';
+import type { GradCheckReport } from '../engine/train/gradcheckReport';
 
 export type DataSource =
   | { kind: 'spiral'; seed: number }

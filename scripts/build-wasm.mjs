@@ -1,13 +1,14 @@
-// Assembles kernels.wat (WebAssembly text with SIMD) with the `wabt` npm package and writes
-// generated/kernelsWasm.js, which embeds the binary as base64 so both the Node and the web
+// Assembles src/engine/kernels/wasm/kernels.wat (WebAssembly text with SIMD) with the `wabt` npm package and writes
+// src/engine/kernels/wasm/generated/kernelsWasm.js, which embeds the binary as base64 so both the Node and the web
 // extension hosts get it inside the bundle (no fs, no fetch). Run by scripts/build.mjs and
-// importable on its own: `node src/engine/kernels/wasm/build-wasm.mjs`.
+// importable on its own: `node scripts/build-wasm.mjs`.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-const here = dirname(fileURLToPath(import.meta.url));
+/** The kernels' folder: kernels.wat is read from it, generated/ is written in it. */
+const here = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'engine', 'kernels', 'wasm');
 
 export async function buildKernelsWasm() {
   const wabt = await wabtInit();
@@ -20,7 +21,7 @@ export async function buildKernelsWasm() {
     mkdirSync(join(here, 'generated'), { recursive: true });
     writeFileSync(
       join(here, 'generated', 'kernelsWasm.js'),
-      `// Generated from kernels.wat by build-wasm.mjs — do not edit.\nexport const KERNELS_WASM_BASE64 = ${JSON.stringify(base64)};\n`,
+      `// Generated from kernels.wat by scripts/build-wasm.mjs — do not edit.\nexport const KERNELS_WASM_BASE64 = ${JSON.stringify(base64)};\n`,
     );
     return buffer.length;
   } finally {

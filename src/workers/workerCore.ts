@@ -3,12 +3,12 @@
  * load data, train with progress batched into few messages, run the gradient check.
  * Pure apart from the injected `post`, `gunzip` and timers; unit-tested in-process.
  */
-import { compile, type FileContent } from '../../language';
-import { gradientCheck, NUMERICAL_H } from '../../engine/numgrad';
-import { idxTooLarge, isGzip, MAX_IDX_BYTES } from '../../engine/train/idx';
-import { mnistFromBytes, spiralData, type MnistBytes, type MnistFileKey, type TrainTestData, type Dataset } from '../../engine/train/dataset';
-import { train, resolveTrainOptions, type EpochReport, type TrainOptions } from '../../engine/train/trainer';
-import { summarizeGradientCheck } from '../../engine/train/gradcheckReport';
+import { compile, type FileContent } from '../language';
+import { gradientCheck, NUMERICAL_H } from '../engine/numgrad';
+import { idxTooLarge, isGzip, MAX_IDX_BYTES } from '../engine/train/idx';
+import { mnistFromBytes, spiralData, type MnistBytes, type MnistFileKey, type TrainTestData, type Dataset } from '../engine/train/dataset';
+import { train, resolveTrainOptions, type EpochReport, type TrainOptions } from '../engine/train/trainer';
+import { summarizeGradientCheck } from '../engine/train/gradcheckReport';
 import type { DataSource, HostToWorker, TrainedNet, WorkerToHost } from './workerProtocol';
 
 export interface WorkerEnv {

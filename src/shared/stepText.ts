@@ -3,7 +3,7 @@
  * sidebar. Pure: the translation function is passed in (`vscode.l10n.t` in the extension, a plain
  * formatter in unit tests).
  */
-import type { Phase } from '../shared/protocol';
+import type { Phase } from './protocol';
 
 export type Translate = (message: string, ...args: (string | number)[]) => string;
 
