@@ -1,26 +1,20 @@
 /**
  * Node-side loading of the four MNIST-format idx files from a folder (plain or .gz), for the CLI
- * and for tests. The parsing itself is the engine's (src/engine/train), this only reads bytes.
+ * (`backprop train --data DIR`), the benchmarks and tests. The parsing itself is the engine's (src/engine/train), this only reads bytes.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { IdxError, idxTooLarge, isGzip, MAX_IDX_BYTES } from '../engine/train/idx';
-import { MNIST_FILES, mnistFromBytes, type MnistBytes, type MnistFileKey, type TrainTestData } from '../engine/train/dataset';
+import { findMnistFiles, mnistFromBytes, type MnistBytes, type MnistFileKey, type TrainTestData } from '../engine/train/dataset';
 
-/** Which file to read for each of the four: the plain name, else the .gz one. */
-export function findMnistFiles(dir: string): Record<MnistFileKey, string> {
+/** The path of each of the four files in a folder (the search is the engine's `findMnistFiles`). */
+function mnistPaths(dir: string): Record<MnistFileKey, string> {
   if (!existsSync(dir)) throw new IdxError(`data folder not found: ${dir}`);
   if (!statSync(dir).isDirectory()) throw new IdxError(`not a folder: ${dir}`);
+  const names = findMnistFiles((name) => existsSync(join(dir, name)), dir);
   const out = {} as Record<MnistFileKey, string>;
-  for (const key of Object.keys(MNIST_FILES) as MnistFileKey[]) {
-    const base = MNIST_FILES[key];
-    const plain = join(dir, base);
-    const gz = `${plain}.gz`;
-    if (existsSync(plain)) out[key] = plain;
-    else if (existsSync(gz)) out[key] = gz;
-    else throw new IdxError(`missing file ${base} (or ${base}.gz) in ${dir}`);
-  }
+  for (const key of Object.keys(names) as MnistFileKey[]) out[key] = join(dir, names[key]);
   return out;
 }
 
@@ -44,7 +38,7 @@ export function readMaybeGzip(path: string): Uint8Array {
 
 /** Loads the train and test sets from a folder holding the four idx files. */
 export function loadMnistFolder(dir: string, label = 'MNIST'): TrainTestData {
-  const paths = findMnistFiles(dir);
+  const paths = mnistPaths(dir);
   const files = {} as MnistBytes;
   for (const key of Object.keys(paths) as MnistFileKey[]) files[key] = { bytes: readMaybeGzip(paths[key]), name: paths[key] };
   return mnistFromBytes(files, `${label} (${dir})`);

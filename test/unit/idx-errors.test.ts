@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { findMnistFiles, MNIST_FILE_NAMES } from '../../src/engine/train/dataset';
 import { IdxError, parseIdx } from '../../src/engine/train/idx';
 import { loadMnistFolder } from '../../src/node/mnistFolder';
 
@@ -126,4 +127,21 @@ test('train and test images of different sizes', () => {
   const files = tinyFiles();
   files['t10k-images-idx3-ubyte'] = idx([2, 1, 2], [1, 2, 3, 4]);
   withFolder(files, (dir) => throwsIdx(() => loadMnistFolder(dir), /t10k-images-idx3-ubyte: images have 2 pixels but .* has 4/));
+});
+
+test('the one MNIST finder (CLI and extension): the plain name, else the .gz one; a missing file names the folder', () => {
+  const names = new Set(['train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte.gz']);
+  const asked: string[] = [];
+  const isFile = (n: string): boolean => (asked.push(n), names.has(n));
+  assert.deepEqual(findMnistFiles(isFile, '/data'), {
+    trainImages: 'train-images-idx3-ubyte',
+    trainLabels: 'train-labels-idx1-ubyte.gz',
+    testImages: 't10k-images-idx3-ubyte',
+    testLabels: 't10k-labels-idx1-ubyte.gz',
+  });
+  // It asks only about the names the extension stats up front.
+  assert.ok(asked.every((n) => MNIST_FILE_NAMES.includes(n)), asked.join());
+  assert.equal(MNIST_FILE_NAMES.length, 8);
+  names.delete('t10k-labels-idx1-ubyte.gz');
+  throwsIdx(() => findMnistFiles((n) => names.has(n), 'vscode-vfs://github/x/mnist'), /^missing file t10k-labels-idx1-ubyte \(or t10k-labels-idx1-ubyte\.gz\) in vscode-vfs:\/\/github\/x\/mnist$/);
 });

@@ -1,7 +1,7 @@
 /**
  * Data sets for training the two-layer net: MNIST-format idx files (assembled from bytes) and a
- * built-in synthetic spiral. Pure: reading files and gunzipping happen elsewhere (src/data for the
- * CLI, the extension host for the editor).
+ * built-in synthetic spiral. Pure: reading files and gunzipping happen elsewhere (src/node/mnistFolder.ts
+ * for the CLI, src/host/train/mnistFiles.ts and the worker for the editor).
  */
 import { IdxError, parseIdx } from './idx';
 import { SeededRandom } from './random';
@@ -55,6 +55,27 @@ export const MNIST_FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 export type MnistFileKey = keyof typeof MNIST_FILES;
+
+/** Every name `findMnistFiles` may ask about: each file's plain name and its .gz one. */
+export const MNIST_FILE_NAMES: readonly string[] = Object.values(MNIST_FILES).flatMap((base) => [base, `${base}.gz`]);
+
+/**
+ * The one search for the four files in a folder, for the CLI (node:fs) and the extension
+ * (vscode.workspace.fs): for each, the plain name, else the .gz one. `isFile` says whether the
+ * folder holds a file of that name; `folder` names the folder in the error for a missing file.
+ * Returns the chosen names (not paths).
+ */
+export function findMnistFiles(isFile: (name: string) => boolean, folder: string): Record<MnistFileKey, string> {
+  const out = {} as Record<MnistFileKey, string>;
+  for (const key of Object.keys(MNIST_FILES) as MnistFileKey[]) {
+    const base = MNIST_FILES[key];
+    const gz = `${base}.gz`;
+    if (isFile(base)) out[key] = base;
+    else if (isFile(gz)) out[key] = gz;
+    else throw new IdxError(`missing file ${base} (or ${base}.gz) in ${folder}`);
+  }
+  return out;
+}
 
 /** The (already gunzipped) bytes of the four files; names label error messages. */
 export type MnistBytes = Record<MnistFileKey, { bytes: Uint8Array; name: string }>;

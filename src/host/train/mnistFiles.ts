@@ -3,7 +3,7 @@
  * works for local, remote and virtual folders and in the web host. Parsing happens in the worker.
  */
 import * as vscode from 'vscode';
-import { MNIST_FILES, type MnistFileKey } from '../../engine/train/dataset';
+import { findMnistFiles, MNIST_FILE_NAMES, type MnistFileKey } from '../../engine/train/dataset';
 import type { DataSource } from '../../workers/workerProtocol';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -17,14 +17,16 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 
 /** The files' bytes, or an Error whose message names the missing file and the folder. */
 export async function readMnistFolder(folder: vscode.Uri, label: string): Promise<{ source: DataSource; transfer: ArrayBuffer[] }> {
+  // Which of the eight names are files, asked all at once; the search itself is the engine's (the CLI's too).
+  const present = new Set<string>();
+  await Promise.all(MNIST_FILE_NAMES.map(async (name) => {
+    if (await exists(vscode.Uri.joinPath(folder, name))) present.add(name);
+  }));
+  const names = findMnistFiles((name) => present.has(name), folderLabel(folder));
   const files = {} as Record<MnistFileKey, { bytes: Uint8Array; name: string }>;
   const transfer: ArrayBuffer[] = [];
-  for (const key of Object.keys(MNIST_FILES) as MnistFileKey[]) {
-    const base = MNIST_FILES[key];
-    const plain = vscode.Uri.joinPath(folder, base);
-    const gz = vscode.Uri.joinPath(folder, `${base}.gz`);
-    const uri = (await exists(plain)) ? plain : (await exists(gz)) ? gz : undefined;
-    if (!uri) throw new Error(`missing file ${base} (or ${base}.gz) in ${folderLabel(folder)}`);
+  for (const key of Object.keys(names) as MnistFileKey[]) {
+    const uri = vscode.Uri.joinPath(folder, names[key]);
     const bytes = await vscode.workspace.fs.readFile(uri);
     files[key] = { bytes, name: uri.scheme === 'file' ? uri.fsPath : uri.toString(true) };
     if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) transfer.push(bytes.buffer);
