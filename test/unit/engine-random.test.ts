@@ -1,12 +1,12 @@
 /**
  * The seeded random numbers, pinned: the first numbers of a few seeds, as every `.backprop`
  * program with `seed N`, every seeded net, every gradient-check sample and every trained net of a
- * seed relies on them. Written down before the two generators became one, and kept identical since.
+ * seed relies on them. Written down before the two generators (the engine's `Rng`, the trainer's
+ * `SeededRandom`) became one, and kept identical since.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Rng } from '../../src/engine/random';
-import { SeededRandom } from '../../src/engine/train/random';
+import { Rng, createRng } from '../../src/engine/random';
 import { TwoLayerNet } from '../../src/engine/net/twoLayerNet';
 import { createNet } from '../../src/engine/train/net';
 import { spiralData } from '../../src/engine/train/dataset';
@@ -20,7 +20,7 @@ const ENGINE: Record<string, { u: number[]; n: number[] }> = {
   '2.5': { u: [0.7342509443406016, 0.32499843230471015, 0.28529605525545776], n: [0.880276720683972, -0.8770972333145239, -1.4117237763572106] },
 };
 
-/** The trainer's stream: next() ×2, normal() ×3, int(7), then choice(10) of 5. */
+/** The trainer's stream: next() ×2, randn() ×3, int(7), then choice(10) of 5. */
 const TRAINER: Record<string, { u: number[]; n: number[]; i: number; c: number[] }> = {
   '0': { u: [0.7478162650950253, 0.2772998127620667], n: [-0.7799752691637849, -0.4059352311114752, 0.20644348594730638], i: 6, c: [5, 3, 0, 1, 6] },
   '42': { u: [0.3560342416167259, 0.42439067969098687], n: [0.6925942466801548, 0.4694152739355031, -1.0113259155058076], i: 2, c: [6, 0, 2, 0, 2] },
@@ -39,9 +39,9 @@ describe('seeded random numbers (pinned)', () => {
 
   it("the trainer's stream: mixed seed, uniforms, normals, integers, batch choice", () => {
     for (const [seed, want] of Object.entries(TRAINER)) {
-      const r = new SeededRandom(Number(seed));
+      const r = createRng(Number(seed), 'training');
       assert.deepEqual([r.next(), r.next()], want.u, `seed ${seed}`);
-      assert.deepEqual([r.normal(), r.normal(), r.normal()], want.n, `seed ${seed}`);
+      assert.deepEqual([r.randn(), r.randn(), r.randn()], want.n, `seed ${seed}`);
       assert.equal(r.int(7), want.i, `seed ${seed}`);
       assert.deepEqual(Array.from(r.choice(10, new Int32Array(5))), want.c, `seed ${seed}`);
     }
@@ -54,7 +54,7 @@ describe('seeded random numbers (pinned)', () => {
     assert.deepEqual(Array.from(new TwoLayerNet(3, 2, 2, { seed: 4, weightInitStd: 1 }).params.W1), [
       -1.1305241625791058, 1.9663184066616972, 0.6164013439045447, 0.34821451699205885, -0.7291233826708594, -0.038962960276519465,
     ]);
-    assert.deepEqual(Array.from(createNet(3, 2, 2, 1, 1, new SeededRandom(4)).params().W1), [
+    assert.deepEqual(Array.from(createNet(3, 2, 2, 1, 1, createRng(4, 'training')).params().W1), [
       -0.06663779762586347, 1.1510973678655188, 1.4035413883332184, 0.5317692168235055, -1.7971122195185276, 0.03278540936089702,
     ]);
     assert.deepEqual(Array.from(spiralData({ perClass: 2, seed: 5 }).train.x.slice(6, 12)), [

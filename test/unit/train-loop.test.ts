@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spiralData } from '../../src/engine/train/dataset';
-import { SeededRandom } from '../../src/engine/train/random';
+import { createRng } from '../../src/engine/random';
 import { BOOK_DEFAULTS, iterationsPerEpoch, resolveTrainOptions, train } from '../../src/engine/train/trainer';
 
 test('the spiral is seeded, balanced and bounded', () => {
@@ -20,8 +20,8 @@ test('the spiral is seeded, balanced and bounded', () => {
 });
 
 test('seeded batch choice is uniform with replacement and reproducible', () => {
-  const r1 = new SeededRandom(0);
-  const r2 = new SeededRandom(0);
+  const r1 = createRng(0, 'training');
+  const r2 = createRng(0, 'training');
   const out1 = r1.choice(10, new Int32Array(10_000));
   const out2 = r2.choice(10, new Int32Array(10_000));
   assert.deepEqual(out1, out2);

@@ -8,9 +8,9 @@ import { createHeapKernels, gemmScratchDoubles, type KernelBackendChoice } from 
 import type { HeapKernels } from '../kernels/heap';
 import { createRng } from '../random';
 
-/** Where initial weights come from: anything with a standard-normal `normal()` (the trainer passes its own). */
+/** Where initial weights come from: anything with a standard-normal `randn()` (the trainer passes its own stream). */
 export interface NormalSource {
-  normal(): number;
+  randn(): number;
 }
 
 export interface TwoLayerNetOptions {
@@ -115,9 +115,8 @@ export class TwoLayerNet {
 
     // weight_init_std * np.random.randn(...); biases zero.
     const std = opts.weightInitStd ?? 0.01;
-    const shared = opts.random ? undefined : createRng(opts.seed ?? 0);
-    const rng: NormalSource = opts.random ?? { normal: () => (shared ? shared.randn() : 0) };
-    for (const w of [this.params.W1, this.params.W2]) for (let i = 0; i < w.length; i++) w[i] = std * rng.normal();
+    const rng: NormalSource = opts.random ?? createRng(opts.seed ?? 0);
+    for (const w of [this.params.W1, this.params.W2]) for (let i = 0; i < w.length; i++) w[i] = std * rng.randn();
   }
 
   /** `'wasm-simd'` or `'typescript'`: which kernels this net runs on. */

@@ -4,7 +4,7 @@
  * for the CLI, src/host/train/mnistFiles.ts and the worker for the editor).
  */
 import { IdxError, parseIdx } from './idx';
-import { SeededRandom } from './random';
+import { createRng, type Rng } from '../random';
 
 /**
  * `count` samples of `features` values each. The values stay in their compact source form
@@ -129,7 +129,7 @@ export interface SpiralOptions {
 export function spiralData(options: SpiralOptions = {}): TrainTestData {
   const perClass = options.perClass ?? 1000;
   const classes = options.classes ?? 3;
-  const rng = new SeededRandom(options.seed ?? 0);
+  const rng = createRng(options.seed ?? 0, 'training');
   const train = spiralSet(perClass, classes, rng);
   const test = spiralSet(Math.max(1, Math.floor(perClass / 2)), classes, rng);
   return { name: 'spiral', train, test };
@@ -137,7 +137,7 @@ export function spiralData(options: SpiralOptions = {}): TrainTestData {
 
 const SPIRAL_SCALE = 4;
 
-function spiralSet(perClass: number, classes: number, rng: SeededRandom): Dataset {
+function spiralSet(perClass: number, classes: number, rng: Rng): Dataset {
   const count = perClass * classes;
   const x = new Float64Array(count * 2);
   const labels = new Uint8Array(count);
@@ -146,7 +146,7 @@ function spiralSet(perClass: number, classes: number, rng: SeededRandom): Datase
     for (let c = 0; c < classes; c++) {
       const k = i * classes + c;
       const r = perClass === 1 ? 1 : i / (perClass - 1);
-      const t = (c * 4 + 4 * r) + rng.normal() * 0.2;
+      const t = (c * 4 + 4 * r) + rng.randn() * 0.2;
       x[2 * k] = SPIRAL_SCALE * r * Math.sin(t);
       x[2 * k + 1] = SPIRAL_SCALE * r * Math.cos(t);
       labels[k] = c;

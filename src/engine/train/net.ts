@@ -4,7 +4,7 @@
  */
 import { TwoLayerNet, type NetTensors } from '../net/twoLayerNet';
 import { fillBatch, type Dataset } from './dataset';
-import type { SeededRandom } from './random';
+import type { Rng } from '../random';
 
 /** The book's parameter dictionary: W1 (in×hidden), b1 (hidden), W2 (hidden×out), b2 (out), row-major. */
 export type NetParams = NetTensors;
@@ -28,7 +28,7 @@ export function createNet(
   outputSize: number,
   batch: number,
   weightInitStd: number,
-  rng: SeededRandom,
+  rng: Rng,
 ): TrainableNet {
   const net = new TwoLayerNet(inputSize, hidden, outputSize, { weightInitStd, random: rng, maxBatch: batch });
   // The batch is written straight into the net's input buffer: one copy (with scaling) per step.

@@ -9,7 +9,7 @@
  */
 import { fillRange, type Dataset, type TrainTestData } from './dataset';
 import { createNet, type TrainableNet, type NetParams } from './net';
-import { SeededRandom } from './random';
+import { createRng } from '../random';
 
 export interface TrainOptions {
   hidden: number;
@@ -138,7 +138,7 @@ export async function train(data: TrainTestData, partial: Partial<TrainOptions>,
   const options = resolveTrainOptions(partial);
   const { train: tr, test: te } = data;
   if (tr.features !== te.features) throw new Error(`train samples have ${tr.features} features but test samples ${te.features}`);
-  const rng = new SeededRandom(options.seed);
+  const rng = createRng(options.seed, 'training');
   const net = createNet(tr.features, options.hidden, tr.classes, options.batch, options.weightInitStd, rng);
   const tBatch = new Uint8Array(options.batch);
   const idx = new Int32Array(options.batch);
