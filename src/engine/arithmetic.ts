@@ -1,12 +1,13 @@
 /**
  * The arithmetic of one step written out, as a student would write it beside the book's figure:
- * `∂L/∂apple = ∂L/∂apple_price · apple_num = 1.1 × 2 = 2.2`. Each op's template lives with its
- * spec in `OP_INFO` (layers.ts); this file has the pieces they share. Pure: numbers and tensors in,
+ * `∂L/∂apple = ∂L/∂apple_price · apple_num = 1.1 × 2 = 2.2`. Each op's template lives in its
+ * layer's spec (layers/); this file has the pieces they share. Pure: numbers and tensors in,
  * text out (the caller chooses how numbers are printed).
  */
 import { Tensor } from './tensor';
 
-export interface LocalLine {
+/** A text in English and Korean: a rule, a message, one line of arithmetic. */
+export interface LocalText {
   en: string;
   ko: string;
 }
@@ -34,10 +35,10 @@ export interface ArithmeticStep {
   num(v: number): string;
 }
 
-export type ArithmeticTemplate = (s: ArithmeticStep) => LocalLine[];
+export type ArithmeticTemplate = (s: ArithmeticStep) => LocalText[];
 
 /** The same text in both languages (formulas). */
-export function both(text: string): LocalLine {
+export function both(text: string): LocalText {
   return { en: text, ko: text };
 }
 
@@ -64,7 +65,7 @@ export function d(name: string): string {
 }
 
 /** Forward line of a binary infix op: `z = a × b = 100 × 2 = 200`, or with shapes: `z = a × b: (2×3) × (2×3) → 2×3`. */
-export function forwardInfix(s: ArithmeticStep, symbol: string): LocalLine[] {
+export function forwardInfix(s: ArithmeticStep, symbol: string): LocalText[] {
   const [a, b] = s.x;
   const head = `${s.out} = ${s.args[0]} ${symbol} ${s.args[1]}`;
   if (isScalar(a) && isScalar(b) && isScalar(s.y)) return [both(`${head} = ${val(s, a)} ${symbol} ${val(s, b, true)} = ${val(s, s.y)}`)];
@@ -75,7 +76,7 @@ export function forwardInfix(s: ArithmeticStep, symbol: string): LocalLine[] {
  * Forward line of a one-input function: `y = exp(x) = exp(0) = 1`; `write` puts the argument in
  * (`(a) => \`max(0, ${a})\``), by default `name(a)`.
  */
-export function forwardCall(s: ArithmeticStep, name: string, write: (arg: string) => string = (a) => `${name}(${a})`): LocalLine[] {
+export function forwardCall(s: ArithmeticStep, name: string, write: (arg: string) => string = (a) => `${name}(${a})`): LocalText[] {
   const x = s.x[0];
   const head = `${s.out} = ${write(s.args.join(', '))}`;
   if (isScalar(x) && isScalar(s.y)) return [both(`${head} = ${write(val(s, x))} = ${val(s, s.y)}`)];
@@ -93,7 +94,7 @@ export function backwardLine(
   formula: string,
   numbers: string | undefined,
   shapes: string,
-): LocalLine | undefined {
+): LocalText | undefined {
   const g = s.dx[index];
   if (g === null || g === undefined || s.constant[index]) return undefined;
   const head = `${d(s.args[index])} = ${formula}`;
@@ -106,8 +107,8 @@ export function backwardLine(
 }
 
 /** Drops the inputs that got no line (constants, labels). */
-export function lines(...xs: (LocalLine | undefined)[]): LocalLine[] {
-  return xs.filter((x): x is LocalLine => x !== undefined);
+export function lines(...xs: (LocalText | undefined)[]): LocalText[] {
+  return xs.filter((x): x is LocalText => x !== undefined);
 }
 
 /** Whether every listed tensor is a single number (then the numbers are written out). */
@@ -119,7 +120,7 @@ export function allScalar(...ts: (Tensor | undefined | null)[]): boolean {
  * A value used in several places: its gradient is the sum of the ones arriving from every use,
  * `∂L/∂x = 3 + 4 = 7 (from a, b)`; with tensors, `∂L/∂x = Σ of 2 gradients (2×3) (from a, b)`.
  */
-export function fanOutArithmetic(name: string, parts: readonly { from: string; grad: Tensor }[], total: Tensor | undefined, num: (v: number) => string): LocalLine {
+export function fanOutArithmetic(name: string, parts: readonly { from: string; grad: Tensor }[], total: Tensor | undefined, num: (v: number) => string): LocalText {
   const from = parts.map((p) => p.from).join(', ');
   if (parts.every((p) => isScalar(p.grad)) && isScalar(total)) {
     const terms = parts.map((p, i) => {
@@ -189,7 +190,7 @@ export function productElement(
   i: number,
   j: number,
   num: (v: number) => string,
-): LocalLine | undefined {
+): LocalText | undefined {
   if ((op !== 'matmul' && op !== 'affine') || !dout) return undefined;
   const dY = asMatrix(dout);
   const dName = `∂L/∂${names.out}`;

@@ -10,7 +10,7 @@
  * gradient either way.
  */
 import type { Graph, GraphNode, OpKind } from './graph';
-import { inferShape } from './shapes';
+import { inferShape } from './layers';
 import { Tensor, type Shape } from './tensor';
 
 type Draft = {

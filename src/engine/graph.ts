@@ -1,3 +1,4 @@
+import type { OpWithInputs } from './layers';
 import type { Shape, Tensor } from './tensor';
 
 /** 1-based line and column, as editors and compilers print them. End is exclusive. */
@@ -11,30 +12,12 @@ export interface SourceRange {
 }
 
 /**
- * Every operation the engine knows. Composite layers (`sigmoid`, `affine`) can be expanded into
+ * Every operation the engine knows: the ops of the layers (`LAYERS` in layers/index.ts), a given
+ * value (`leaf`), and `custom`, a layer the engine does not know (a student's own class) whose
+ * numbers come from a recording. Composite layers (`sigmoid`, `affine`) can be expanded into
  * primitives (`neg`, `exp`, `add`, `recip`; `matmul`, `add`).
  */
-export type OpKind =
-  | 'leaf'
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'neg'
-  | 'pow'
-  | 'exp'
-  | 'log'
-  | 'tanh'
-  | 'relu'
-  | 'sigmoid'
-  | 'recip'
-  | 'matmul'
-  | 'sum'
-  | 'mean'
-  | 'affine'
-  | 'softmax_with_loss'
-  /** A layer the engine does not know (a student's own class): its numbers come from a recording. */
-  | 'custom';
+export type OpKind = 'leaf' | OpWithInputs | 'custom';
 
 export interface GraphNode {
   /** Index in `Graph.nodes`; nodes are in topological order (every input id is smaller). */

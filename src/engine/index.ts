@@ -1,17 +1,7 @@
 /** The engine's public API: tensors, graphs, shapes, layers, the stepper, expansion, checks, RNG. */
 export { Tensor, shapeSize, shapeToString, sameShape, type Shape, type NestedArray } from './tensor';
 export type { Graph, GraphNode, OpKind, SourcePosition, SourceRange, TensorOrigin } from './graph';
-export {
-  OP_ARITY,
-  MAX_RANK,
-  broadcastShapes,
-  matmulShape,
-  inferShape,
-  isOpWithInputs,
-  type OpWithInputs,
-  type ShapeAttrs,
-  type ShapeResult,
-} from './shapes';
+export { MAX_RANK, broadcastShapes, matmulShape, type ShapeAttrs, type ShapeResult } from './shapes';
 export * as ops from './ops';
 export {
   MulLayer,
@@ -35,13 +25,21 @@ export {
   labelForm,
   type LabelForm,
   type CheckedLabels,
+  LAYERS,
+  OP_ARITY,
   OP_INFO,
   opInfo,
+  inferShape,
+  isOpWithInputs,
   createLayer,
   formatNumber,
   type Layer,
+  type LayerClass,
+  type LayerSpec,
+  type LanguageFunction,
   type LocalText,
   type OpInfo,
+  type OpWithInputs,
 } from './layers';
 export {
   Stepper,

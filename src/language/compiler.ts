@@ -20,7 +20,8 @@
  * - `seed N` resets the generator for the `randn` calls after it; before any `seed`, the seed is 0.
  */
 import type { Graph, GraphNode, OpKind, SourceRange, TensorOrigin } from '../engine/graph';
-import { inferShape, type ShapeAttrs } from '../engine/shapes';
+import { inferShape } from '../engine/layers';
+import type { ShapeAttrs } from '../engine/shapes';
 import { shapeSize, shapeToString, type Shape, Tensor } from '../engine/tensor';
 import type { Expr, Program, Statement } from './ast';
 import { ALL_FUNCTIONS, type ConstantFunction, isConstantFunction, isFunctionName, layerFunction, LOAD_FUNCTION } from './builtins';

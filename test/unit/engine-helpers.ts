@@ -1,6 +1,6 @@
 /** Builds engine graphs in tests, without the language (which is written in parallel). */
 import type { Graph, GraphNode, OpKind } from '../../src/engine/graph';
-import { inferShape } from '../../src/engine/shapes';
+import { inferShape } from '../../src/engine/layers';
 import { Tensor, type NestedArray } from '../../src/engine/tensor';
 
 const RANGE = { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };

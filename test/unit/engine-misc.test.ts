@@ -2,10 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { expandComposites, expandedIdMap } from '../../src/engine/expand';
-import { OP_INFO, createLayer } from '../../src/engine/layers';
+import { OP_ARITY, OP_INFO, createLayer } from '../../src/engine/layers';
 import { backprop, evaluate, gradientCheck } from '../../src/engine/numgrad';
 import { Rng } from '../../src/engine/random';
-import { OP_ARITY } from '../../src/engine/shapes';
 import { GraphBuilder, buyAppleOrange, close } from './engine-helpers';
 
 describe('random', () => {

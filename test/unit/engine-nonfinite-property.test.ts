@@ -14,7 +14,7 @@ import { expandComposites, expandedIdMap } from '../../src/engine/expand';
 import type { Graph } from '../../src/engine/graph';
 import type { NonFiniteReport } from '../../src/engine/nonFinite';
 import { allFinite } from '../../src/engine/ops';
-import { OP_ARITY, type OpWithInputs } from '../../src/engine/shapes';
+import { OP_ARITY, type OpWithInputs } from '../../src/engine/layers';
 import { Stepper } from '../../src/engine/stepper';
 import { Tensor, type Shape } from '../../src/engine/tensor';
 import { GraphBuilder } from './engine-helpers';

@@ -7,10 +7,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { expandComposites } from '../../src/engine/expand';
 import type { Graph, OpKind } from '../../src/engine/graph';
-import { createLayer } from '../../src/engine/layers';
 import { backprop, evaluate, gradientCheck, numericalGradients } from '../../src/engine/numgrad';
 import { Stepper } from '../../src/engine/stepper';
-import { inferShape, OP_ARITY, type OpWithInputs } from '../../src/engine/shapes';
+import { createLayer, inferShape, OP_ARITY, type OpWithInputs } from '../../src/engine/layers';
 import { Tensor, shapeSize, type Shape } from '../../src/engine/tensor';
 import { GraphBuilder } from './engine-helpers';
 

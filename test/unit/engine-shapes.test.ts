@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as ops from '../../src/engine/ops';
-import { OP_ARITY, broadcastShapes, inferShape } from '../../src/engine/shapes';
+import { OP_ARITY, inferShape } from '../../src/engine/layers';
+import { broadcastShapes } from '../../src/engine/shapes';
 import { Tensor } from '../../src/engine/tensor';
 
 const T = Tensor.from;
