@@ -13,7 +13,7 @@ import { parse } from './parser';
 
 export type { Diagnostic, FileContent, FileContents, FileReference, IdentifierInfo, SourcePosition, SourceRange, StatementInfo };
 export { versionLabel };
-export { ALL_FUNCTIONS, CONSTANT_FUNCTIONS, FUNCTION_DOCS, LAYER_FUNCTIONS, LOAD_FUNCTION } from './builtins';
+export { ALL_FUNCTIONS, CONSTANT_FUNCTIONS, LAYER_FUNCTIONS, LOAD_FUNCTION } from './builtins';
 export * as limits from './limits';
 
 export interface CompileOptions {
