@@ -5,9 +5,9 @@
  */
 import type { Graph, OpKind, SourceRange } from '../engine/graph';
 import type { NonFiniteReport } from '../engine/nonFinite';
-import type { ArithmeticTemplate } from '../engine/arithmetic';
+import type { OpInfo } from '../engine/layers';
 import type { Tensor } from '../engine/tensor';
-import type { LocalText, Phase } from '../shared/protocol';
+import type { Phase } from '../shared/protocol';
 
 /** A problem in the source, 1-based line and column, end exclusive. */
 export interface SourceDiagnostic {
@@ -67,13 +67,8 @@ export interface StepperPort {
   nonFiniteOfAllSteps?(): readonly NonFiniteReport[];
 }
 
-export interface OpDescription {
-  symbol: string;
-  rule: LocalText;
-  formula: string;
-  /** The step's arithmetic written out (the engine's per-op template); absent in fakes. */
-  arithmetic?: ArithmeticTemplate;
-}
+/** What the host shows about an op: the engine's `OpInfo`; the arithmetic template may be absent in fakes. */
+export type OpDescription = Omit<OpInfo, 'arithmetic'> & Partial<Pick<OpInfo, 'arithmetic'>>;
 
 export interface EnginePort {
   /** `files`: the contents of the files the source loads, by the path as written. */

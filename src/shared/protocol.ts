@@ -4,20 +4,16 @@
  * with `parseWebviewMessage` before acting on it.
  */
 
+import type { LocalText } from '../engine/arithmetic';
 import type { EpochReport, TrainOptions } from '../engine/train/trainer';
 import type { GradCheckReport } from '../engine/train/gradcheckReport';
 
-export type { EpochReport, GradCheckReport, TrainOptions };
+export type { EpochReport, GradCheckReport, LocalText, TrainOptions };
 
 /** A tensor as sent to the webview: shape plus row-major values (structured clone keeps NaN). */
 export interface TensorData {
   shape: number[];
   data: number[];
-}
-
-export interface LocalText {
-  en: string;
-  ko: string;
 }
 
 export interface NodeInfo {
