@@ -3,44 +3,8 @@ export { Tensor, shapeSize, shapeToString, sameShape, type Shape, type NestedArr
 export type { Graph, GraphNode, OpKind, SourcePosition, SourceRange, TensorOrigin } from './graph';
 export { MAX_RANK, broadcastShapes, matmulShape, type ShapeAttrs, type ShapeResult } from './shapes';
 export * as ops from './ops';
-export {
-  MulLayer,
-  AddLayer,
-  SubLayer,
-  DivLayer,
-  NegLayer,
-  PowLayer,
-  ExpLayer,
-  LogLayer,
-  TanhLayer,
-  Relu,
-  Sigmoid,
-  RecipLayer,
-  MatMulLayer,
-  SumLayer,
-  MeanLayer,
-  Affine,
-  SoftmaxWithLoss,
-  checkLabels,
-  labelForm,
-  type LabelForm,
-  type CheckedLabels,
-  LAYERS,
-  OP_ARITY,
-  OP_INFO,
-  opInfo,
-  inferShape,
-  isOpWithInputs,
-  createLayer,
-  formatNumber,
-  type Layer,
-  type LayerClass,
-  type LayerSpec,
-  type LanguageFunction,
-  type LocalText,
-  type OpInfo,
-  type OpWithInputs,
-} from './layers';
+/** The layer classes, `LAYERS` (the one list of ops) and the tables derived from it. */
+export * from './layers';
 export {
   Stepper,
   StepError,
