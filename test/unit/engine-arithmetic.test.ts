@@ -1,5 +1,5 @@
 /**
- * The arithmetic of each step written out (the per-op templates beside OP_INFO, filled in by the
+ * The arithmetic of each step written out (the per-op templates in each layer's spec, filled in by the
  * session), asserted against the book's numbers for every built-in example.
  */
 import assert from 'node:assert/strict';
