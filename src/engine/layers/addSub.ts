@@ -1,8 +1,8 @@
 /** Add and subtract: the gradient passes on unchanged (negated into the right input of −), summed over broadcast axes. */
 import { backwardLine, d, forwardInfix, isScalar, lines, shapeOf, val } from '../arithmetic';
-import { broadcast, expectArity, formatNumber, need, operand, operandsAt, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor, shapeToString } from '../tensor';
+import { type Tensor, shapeToString } from '../tensor';
+import { broadcast, expectArity, formatNumber, need, operand, operandsAt, type Layer, type LayerSpec } from './layer';
 
 export class AddLayer implements Layer {
   static readonly spec: LayerSpec<'add'> = {

@@ -1,8 +1,8 @@
 /** The Affine layer x·W + b, for one example (D,) or a batch (N, D). */
 import { backwardLine, both, d, lines, shapeOf } from '../arithmetic';
-import { expectArity, need, productOverflow, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor, shapeToString, type Shape } from '../tensor';
+import { type Tensor, shapeToString, type Shape } from '../tensor';
+import { expectArity, need, productOverflow, type Layer, type LayerSpec } from './layer';
 
 /** affine(x, W, b): x (D,) or (N, D), W (D, M), b (M,) → (M,) or (N, M). */
 function affineShape(x: Shape, w: Shape, b: Shape): Shape | string {

@@ -1,8 +1,8 @@
 /** exp and log: the gradient times the output exp(x), or divided by the input x. */
 import { allScalar, backwardLine, d, forwardCall, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, formatNumber, need, operand, productCause, sameAsInput, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { expectArity, formatNumber, need, operand, productCause, sameAsInput, type Layer, type LayerSpec } from './layer';
 
 export class ExpLayer implements Layer {
   static readonly spec: LayerSpec<'exp'> = {

@@ -1,9 +1,9 @@
 /** The matrix product X·W: dX = dout·Wᵀ, dW = Xᵀ·dout. */
 import { backwardLine, d, forwardInfix, lines, shapeOf } from '../arithmetic';
-import { expectArity, need, productOverflow, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
 import { matmulShape } from '../shapes';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { expectArity, need, productOverflow, type Layer, type LayerSpec } from './layer';
 
 export class MatMulLayer implements Layer {
   static readonly spec: LayerSpec<'matmul'> = {

@@ -1,8 +1,8 @@
 /** Multiply and divide: the upstream gradient times the other input (× swaps the inputs), or divided by y (÷). */
 import { allScalar, backwardLine, d, forwardInfix, lines, shapeOf, val } from '../arithmetic';
-import { broadcast, expectArity, formatNumber, need, operand, operandsAt, productCause, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { broadcast, expectArity, formatNumber, need, operand, operandsAt, productCause, type Layer, type LayerSpec } from './layer';
 
 export class MulLayer implements Layer {
   static readonly spec: LayerSpec<'mul'> = {

@@ -1,8 +1,8 @@
 /** Negation: the gradient with its sign flipped. */
 import { backwardLine, d, forwardCall, isScalar, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, sameAsInput, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { expectArity, sameAsInput, type Layer, type LayerSpec } from './layer';
 
 export class NegLayer implements Layer {
   static readonly spec: LayerSpec<'neg'> = {

@@ -1,9 +1,9 @@
 /** A constant power x**p: the gradient times p·x**(p−1). */
 import { allScalar, backwardLine, both, d, isScalar, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, formatNumber, need, operand, productCause, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { type ShapeAttrs } from '../shapes';
-import { Tensor, type Shape } from '../tensor';
+import type { ShapeAttrs } from '../shapes';
+import type { Tensor, Shape } from '../tensor';
+import { expectArity, formatNumber, need, operand, productCause, type Layer, type LayerSpec } from './layer';
 
 /** pow's shape rule: the input's shape, once the exponent is a constant finite number. */
 function powShape(inputs: readonly Shape[], attrs: ShapeAttrs): Shape | string {

@@ -1,8 +1,8 @@
 /** The reciprocal 1/x, the book's "/" node in the sigmoid graph: the gradient times −y². */
 import { allScalar, backwardLine, d, forwardCall, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, formatNumber, need, operand, sameAsInput, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { expectArity, formatNumber, need, operand, sameAsInput, type Layer, type LayerSpec } from './layer';
 
 /** y = 1/x, the book's "/" node in the sigmoid graph: dx = −dout·y². */
 export class RecipLayer implements Layer {

@@ -1,7 +1,7 @@
 /** ReLU: the gradient passes where the input was > 0, 0 elsewhere. */
 import { allScalar, backwardLine, d, forwardCall, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, need, sameAsInput, type Layer, type LayerSpec } from './layer';
 import { Tensor } from '../tensor';
+import { expectArity, need, sameAsInput, type Layer, type LayerSpec } from './layer';
 
 export class Relu implements Layer {
   static readonly spec: LayerSpec<'relu'> = {

@@ -1,8 +1,8 @@
 /** Sigmoid: the gradient times y(1 − y), from the forward output y alone. */
 import { allScalar, backwardLine, d, forwardCall, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, need, sameAsInput, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { expectArity, need, sameAsInput, type Layer, type LayerSpec } from './layer';
 
 export class Sigmoid implements Layer {
   static readonly spec: LayerSpec<'sigmoid'> = {

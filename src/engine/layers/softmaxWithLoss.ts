@@ -3,9 +3,9 @@
  * `cross_entropy_error` takes both (`if t.size == y.size: t = t.argmax(axis=1)`).
  */
 import { both, d, isScalar, shapeOf, val, type ArithmeticStep, type LocalText } from '../arithmetic';
-import { expectArity, formatNumber, maxAbs, need, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
 import { Tensor, shapeSize, shapeToString, type Shape } from '../tensor';
+import { expectArity, formatNumber, maxAbs, need, type Layer, type LayerSpec } from './layer';
 
 /** How `t` gives the right answers: one-hot rows shaped like the scores, or one class index per row. */
 export type LabelForm = 'one-hot' | 'indices';

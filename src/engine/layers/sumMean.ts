@@ -1,8 +1,8 @@
 /** Sum and mean of all elements: the gradient (divided by n for the mean) copied to every element. */
 import { backwardLine, d, forwardCall, isScalar, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, need, sumCause, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
 import { Tensor, shapeSize } from '../tensor';
+import { expectArity, need, sumCause, type Layer, type LayerSpec } from './layer';
 
 export class SumLayer implements Layer {
   static readonly spec: LayerSpec<'sum'> = {

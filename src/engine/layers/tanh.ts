@@ -1,8 +1,8 @@
 /** tanh: the gradient times 1 − y², from the forward output y. */
 import { allScalar, backwardLine, d, forwardCall, lines, shapeOf, val } from '../arithmetic';
-import { expectArity, need, sameAsInput, type Layer, type LayerSpec } from './layer';
 import * as ops from '../ops';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { expectArity, need, sameAsInput, type Layer, type LayerSpec } from './layer';
 
 export class TanhLayer implements Layer {
   static readonly spec: LayerSpec<'tanh'> = {
