@@ -1,15 +1,24 @@
 /**
  * Hot-path kernels of the engine. `gemm` keeps its signature for every caller; behind it, large
- * products run on the WebAssembly SIMD kernels when the runtime has them, and on the plain
- * TypeScript reference (`gemmReference`) otherwise. Both give bit-identical results: same
- * operations, same order. `createHeapKernels` gives the heap-based kernels the fast nets use.
+ * products run on the fastest WebAssembly kernels the runtime has, and on the plain TypeScript
+ * reference (`gemmReference`) otherwise:
+ *
+ * - fused multiply-add (relaxed SIMD) where the runtime has it (Node ≥ 22, VS Code's Electron):
+ *   the same sums in the same order, one rounding per multiply-add — within 1e-12 of the reference
+ *   relative to the size of the terms, no longer bit-identical;
+ * - plain SIMD elsewhere (Node 20): bit-identical to the reference (same operations, same order).
+ *
+ * Only the matrix products differ between the two; every other kernel is bit-identical in both.
+ * `createHeapKernels` gives the heap-based kernels the fast nets use.
  */
 import type { HeapKernels } from './heap';
 import { TsHeapKernels } from './reference';
-import { WasmHeapKernels, gemmCopying, gemmScratchDoubles, wasmKernelsAvailable } from './wasm/wasmKernels';
+import {
+  WasmHeapKernels, bestWasmFlavor, gemmCopying, gemmScratchDoubles, wasmKernelsAvailable, type WasmFlavor,
+} from './wasm/wasmKernels';
 
-export type { HeapKernels };
-export { TsHeapKernels, WasmHeapKernels, gemmScratchDoubles, wasmKernelsAvailable };
+export type { HeapKernels, WasmFlavor };
+export { TsHeapKernels, WasmHeapKernels, bestWasmFlavor, gemmScratchDoubles, wasmKernelsAvailable };
 
 /** Below this many multiply-adds, copying operands into WebAssembly memory costs more than it saves. */
 const WASM_GEMM_MIN_WORK = 32 * 32 * 32;
@@ -64,18 +73,26 @@ export function gemmReference(
   }
 }
 
-/** Which kernels to run: the fastest available (`'auto'`), or one forced (tests, benchmarks). */
-export type KernelBackendChoice = 'auto' | 'wasm' | 'typescript';
+/**
+ * Which kernels to run: the fastest available (`'auto'`), or one forced (tests, benchmarks):
+ * `'wasm'` the best WebAssembly build, `'wasm-fma'` / `'wasm-simd'` that build, `'typescript'` the reference.
+ */
+export type KernelBackendChoice = 'auto' | 'wasm' | 'wasm-fma' | 'wasm-simd' | 'typescript';
 
 /**
  * Kernels over a fresh heap of `doubles` float64 values, with `scratchDoubles` of packing space
  * for the largest `gemm` the caller will run (see `gemmScratchDoubles`; the TypeScript kernels
- * need none). `'auto'` picks WebAssembly SIMD where the runtime supports it, else the TypeScript
- * reference; `'wasm'` throws if it cannot be had.
+ * need none). `'auto'` picks the FMA build, else the SIMD build, else the TypeScript reference;
+ * a forced WebAssembly choice throws if the runtime cannot run it.
  */
 export function createHeapKernels(doubles: number, choice: KernelBackendChoice = 'auto', scratchDoubles = 0): HeapKernels {
   if (choice === 'typescript') return new TsHeapKernels(doubles);
-  if (wasmKernelsAvailable()) return new WasmHeapKernels(doubles, scratchDoubles);
+  if (choice === 'wasm-fma' || choice === 'wasm-simd') {
+    const flavor: WasmFlavor = choice === 'wasm-fma' ? 'fma' : 'simd';
+    return new WasmHeapKernels(doubles, scratchDoubles, flavor); // throws if the runtime lacks it
+  }
+  const best = bestWasmFlavor();
+  if (best) return new WasmHeapKernels(doubles, scratchDoubles, best);
   if (choice === 'wasm') throw new Error('WebAssembly SIMD kernels are not available in this runtime');
   return new TsHeapKernels(doubles);
 }

@@ -1,9 +1,16 @@
 ;; Hot-path kernels of the engine, float64, WebAssembly SIMD (f64x2).
 ;;
 ;; Every pointer argument is a BYTE address in the imported memory; the TypeScript wrapper
-;; (wasmKernels.ts) converts element offsets. Each kernel performs the same IEEE operations in the
-;; same order as the TypeScript reference (src/engine/kernels/reference.ts): multiply then add (no
-;; fused multiply-add), every dot product summed in ascending k, so results agree bit for bit.
+;; (wasmKernels.ts) converts element offsets. As written, each kernel performs the same IEEE
+;; operations in the same order as the TypeScript reference (src/engine/kernels/reference.ts):
+;; multiply then add, every dot product summed in ascending k, so results agree bit for bit.
+;;
+;; The build also assembles a fused-multiply-add variant of this very text (scripts/wasm-fma.mjs): every
+;; `(f64x2.add ACC (f64x2.mul X Y))` becomes `(f64x2.relaxed_madd X Y ACC)`, i.e. the multiply-adds
+;; of the gemm micro-kernels (and of $maddProbe). Same order of summation, one rounding per step
+;; instead of two: within 1e-12 relative of the reference, no longer bit-identical. wasmKernels.ts
+;; picks it where the runtime validates relaxed SIMD and $maddProbe shows the multiply-add fused.
+;; Write any other multiply-add that must stay unfused in another form (e.g. sgd's f64x2.sub).
 ;;
 ;; Performance notes (AMD EPYC, Node 20, measured with interleaved variants): the 4×4 micro-kernel
 ;; reaches ~24 GFLOP/s on 128×128×128 in every layout, ~80% of a measured f64x2 mul+add issue peak
@@ -11,7 +18,6 @@
 ;; the second step's loads and spill accumulators (25% slower); a one-pointer kernel for transposed A
 ;; changed nothing: the loop is bound by floating-point issue, not by its integer bookkeeping. A 5×4
 ;; tile (10 accumulators) ran at half the speed: V8 then spills to the stack (16 xmm registers).
-;; Fused multiply-add (relaxed SIMD) is not in Node 20 by default and would change the rounding.
 (module
   (import "env" "memory" (memory 1))
   (import "env" "exp" (func $exp (param f64) (result f64)))
@@ -248,6 +254,12 @@
         (br_if $panels2 (i32.lt_u (local.get $jp) (local.get $np))))
       (local.set $pc (i32.add (local.get $pc) (global.get $KC)))
       (br_if $kblocks (i32.lt_s (local.get $pc) (local.get $k)))))
+
+;; c + a·b in lane 0 of f64x2: exactly c + a·b rounded twice as written; in the FMA variant
+  ;; (relaxed_madd) rounded once if the engine fuses it. The loader compares the two to know.
+  (func (export "maddProbe") (param $a f64) (param $b f64) (param $c f64) (result f64)
+    (f64x2.extract_lane 0
+      (f64x2.add (f64x2.splat (local.get $c)) (f64x2.mul (f64x2.splat (local.get $a)) (f64x2.splat (local.get $b))))))
 
   ;; c[i, j] += bias[j].
   (func (export "addRowVector") (param $m i32) (param $n i32) (param $c i32) (param $bias i32)

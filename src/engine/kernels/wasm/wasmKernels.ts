@@ -1,14 +1,23 @@
 /**
- * The WebAssembly SIMD backend: loads the kernels assembled from kernels.wat (embedded in the
- * bundle as base64) synchronously, and wraps them in the `HeapKernels` interface. Where
- * WebAssembly or its SIMD proposal is missing, `wasmKernelsAvailable()` is false and callers fall
- * back to the TypeScript reference.
+ * The WebAssembly backends: load the kernels assembled from kernels.wat (embedded in the bundle as
+ * base64) synchronously, and wrap them in the `HeapKernels` interface. Two builds of the same text:
+ *
+ * - `'fma'`: the multiply-adds of gemm fused (relaxed SIMD `f64x2.relaxed_madd`), picked where the
+ *   runtime validates relaxed SIMD and actually fuses (Node ≥ 22, Electron's V8 in VS Code);
+ * - `'simd'`: plain SIMD, bit-identical to the TypeScript reference (Node 20, older browsers).
+ *
+ * Where WebAssembly or its SIMD proposal is missing, `wasmKernelsAvailable()` is false and callers
+ * fall back to the TypeScript reference.
  */
 import type { HeapKernels } from '../heap';
-import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
+import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
+
+/** Which build of the WebAssembly kernels: fused multiply-add (relaxed SIMD) or plain SIMD. */
+export type WasmFlavor = 'fma' | 'simd';
 
 interface KernelExports {
   gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, acc: number, pack: number): void;
+  maddProbe(a: number, b: number, c: number): number;
   addRowVector(m: number, n: number, c: number, bias: number): void;
   colSum(m: number, n: number, src: number, dst: number): void;
   relu(len: number, x: number, out: number): void;
@@ -22,7 +31,7 @@ interface KernelExports {
 
 const PAGE_BYTES = 65536;
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled: Partial<Record<WasmFlavor, WebAssembly.Module | null>> = {};
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const bin = atob(text);
@@ -31,24 +40,55 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled kernels module, or null where WebAssembly SIMD is unavailable. Compiled once. */
-export function kernelsModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
+function compile(base64: string): WebAssembly.Module | null {
   try {
-    if (typeof WebAssembly === 'object' && typeof WebAssembly.Module === 'function') {
-      const bytes = decodeBase64(KERNELS_WASM_BASE64);
-      // validate() is false when the runtime lacks SIMD: then we stay on the TypeScript path.
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
+    if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') return null;
+    const bytes = decodeBase64(base64);
+    // validate() is false when the runtime lacks SIMD (or relaxed SIMD for the FMA build).
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
-    compiled = null;
+    return null;
   }
-  return compiled;
 }
 
-export function wasmKernelsAvailable(): boolean {
-  return kernelsModule() !== null;
+/** 1 + 2⁻³⁰ times 1 − 2⁻³⁰ minus 1 is −2⁻⁶⁰ exactly; rounded before the subtraction it is 0. */
+function fusesMultiplyAdd(mod: WebAssembly.Module): boolean {
+  try {
+    const x = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }), exp: Math.exp, log: Math.log } })
+      .exports as unknown as KernelExports;
+    return x.maddProbe(1 + 2 ** -30, 1 - 2 ** -30, -1) === -(2 ** -60);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The compiled kernels of one flavor, or null where the runtime cannot run it. The FMA build counts
+ * as unavailable where relaxed_madd validates but is not fused (it would then equal the SIMD build,
+ * which is bit-identical to the reference). Compiled once per flavor.
+ */
+export function kernelsModule(flavor: WasmFlavor): WebAssembly.Module | null {
+  let mod = compiled[flavor];
+  if (mod !== undefined) return mod;
+  if (flavor === 'fma') {
+    mod = compile(KERNELS_FMA_WASM_BASE64);
+    if (mod && !fusesMultiplyAdd(mod)) mod = null;
+  } else {
+    mod = compile(KERNELS_WASM_BASE64);
+  }
+  compiled[flavor] = mod;
+  return mod;
+}
+
+/** The best WebAssembly kernels this runtime has: `'fma'`, else `'simd'`, else null. */
+export function bestWasmFlavor(): WasmFlavor | null {
+  if (kernelsModule('fma')) return 'fma';
+  if (kernelsModule('simd')) return 'simd';
+  return null;
+}
+
+export function wasmKernelsAvailable(flavor?: WasmFlavor): boolean {
+  return flavor ? kernelsModule(flavor) !== null : bestWasmFlavor() !== null;
 }
 
 /** Scratch doubles `gemm` needs for packing B panels of this shape. */
@@ -56,9 +96,15 @@ export function gemmScratchDoubles(transB: boolean, n: number, k: number): numbe
   return transB ? Math.ceil(n / 4) * 4 * k : 4 * k;
 }
 
-function instantiate(memory: WebAssembly.Memory): KernelExports {
-  const mod = kernelsModule();
-  if (!mod) throw new Error('WebAssembly SIMD kernels are not available in this runtime');
+function unavailable(flavor: WasmFlavor | null): Error {
+  return new Error(flavor === 'fma'
+    ? 'WebAssembly relaxed-SIMD (fused multiply-add) kernels are not available in this runtime'
+    : 'WebAssembly SIMD kernels are not available in this runtime');
+}
+
+function instantiate(memory: WebAssembly.Memory, flavor: WasmFlavor): KernelExports {
+  const mod = kernelsModule(flavor);
+  if (!mod) throw unavailable(flavor);
   const instance = new WebAssembly.Instance(mod, { env: { memory, exp: Math.exp, log: Math.log } });
   return instance.exports as unknown as KernelExports;
 }
@@ -66,19 +112,24 @@ function instantiate(memory: WebAssembly.Memory): KernelExports {
 /**
  * Kernels whose heap is a WebAssembly memory sized once: `doubles` for the caller's buffers plus
  * `scratchDoubles` for packing. The memory never grows, so `heap` and views into it stay valid.
+ * `flavor` defaults to the best the runtime has; `backend` is `'wasm-fma'` or `'wasm-simd'`.
  */
 export class WasmHeapKernels implements HeapKernels {
-  readonly backend = 'wasm-simd';
+  readonly backend: 'wasm-fma' | 'wasm-simd';
+  readonly flavor: WasmFlavor;
   readonly heap: Float64Array;
   private readonly x: KernelExports;
   private readonly scratchByte: number;
   private readonly scratchDoubles: number;
 
-  constructor(doubles: number, scratchDoubles: number) {
+  constructor(doubles: number, scratchDoubles: number, flavor: WasmFlavor | null = bestWasmFlavor()) {
+    if (!flavor || !kernelsModule(flavor)) throw unavailable(flavor);
+    this.flavor = flavor;
+    this.backend = flavor === 'fma' ? 'wasm-fma' : 'wasm-simd';
     const heapDoubles = Math.ceil(doubles / 8) * 8;
     const bytes = (heapDoubles + scratchDoubles) * 8;
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
-    this.x = instantiate(memory);
+    this.x = instantiate(memory, flavor);
     this.heap = new Float64Array(memory.buffer, 0, doubles);
     this.scratchByte = heapDoubles * 8;
     this.scratchDoubles = scratchDoubles;
@@ -129,8 +180,8 @@ export class WasmHeapKernels implements HeapKernels {
 }
 
 /**
- * A growable instance for `gemm` on arrays that live outside any heap: operands are copied in,
- * the product copied out. Worth it once m·n·k dwarfs the copies.
+ * A growable instance (of the best flavor) for `gemm` on arrays that live outside any heap:
+ * operands are copied in, the product copied out. Worth it once m·n·k dwarfs the copies.
  */
 let loose: { memory: WebAssembly.Memory; x: KernelExports } | undefined;
 
@@ -144,7 +195,9 @@ export function gemmCopying(
   const bytes = (packAt + gemmScratchDoubles(transB, n, k)) * 8;
   if (!loose) {
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
-    loose = { memory, x: instantiate(memory) };
+    const flavor = bestWasmFlavor();
+    if (!flavor) throw unavailable(null);
+    loose = { memory, x: instantiate(memory, flavor) };
   } else if (loose.memory.buffer.byteLength < bytes) {
     loose.memory.grow(Math.ceil((bytes - loose.memory.buffer.byteLength) / PAGE_BYTES));
   }
