@@ -1,11 +1,14 @@
 /**
  * `npm run bench`: the engine against its peers, in one process, interleaved turns.
  *
- *   1. two-layer-net step (784-50-10, batch 100, forward + backward): engine (wasm SIMD, and the
- *      TypeScript reference as an extra row), TensorFlow.js cpu and wasm, numpy (child process,
- *      driven turn by turn) — medians and ratios engine/peer;
+ *   1. two-layer-net step (784-50-10, batch 100, forward + backward): engine on this Node (its best
+ *      wasm kernels, and the TypeScript reference as an extra row), the engine on the extension
+ *      host's runtime (the Node 24 of scripts/setup-vscode.sh, child process: FMA and plain SIMD
+ *      kernels), TensorFlow.js cpu and wasm, numpy (child process) — all driven turn by turn,
+ *      interleaved; medians and ratios engine/peer; then a per-kernel profile of the step;
  *   2. the book's gradient check (784-50-10, batch 3, 39,760 parameters): numerical vs backprop;
- *   3. 10,000 training iterations (batch 100, lr 0.1) on MNIST-shaped synthetic data;
+ *   3. 10,000 training iterations (batch 100, lr 0.1) on MNIST-shaped synthetic data (this Node,
+ *      the extension host's Node, numpy);
  *   4. bundle sizes and activation time;
  *   5. a generated 2,000-node graph: step + delta time and trace memory.
  * Writes bench/results.json. `--quick` runs fewer turns (for trying things out, not for reports).
@@ -16,11 +19,14 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { TwoLayerNet } from '../src/engine/net/twoLayerNet';
 import { wasmKernelsAvailable } from '../src/engine/kernels/index';
+import { NODE24 } from '../test/vscode/tools';
 import { measureBundles } from './bundle';
 import { benchGraph2000, type Graph2000Result } from './graph2000';
-import { NumpyPeer, type NumpyInfo } from './numpyPeer';
+import { profileTwoLayerNetStep, type KernelProfile } from './kernelProfile';
+import { EnginePeer, NumpyPeer, type EngineInfo, type LinePeer, type NumpyInfo } from './numpyPeer';
 import { fmt, interleave, median, nowUs, table, timeSteps, type Contender } from './stats';
 import { syntheticMnist } from './synthetic';
+import { trainSynthetic, type TrainResult } from './trainSynthetic';
 import { initTfjs, tfjsContender } from './tfjsPeer';
 
 const quick = process.argv.includes('--quick');
@@ -100,6 +106,15 @@ async function main(): Promise<void> {
   } else {
     log(`numpy: not available (${numpy.reason}) — its rows are null`);
   }
+  // The extension host's runtime: the Node that the real-VS-Code harness installs (test/vscode/tools.ts).
+  const extHost = EnginePeer.start(NODE24, root);
+  let extInfo: EngineInfo | null = null;
+  if (extHost.peer) {
+    extInfo = await extHost.peer.request<EngineInfo>({ cmd: 'info' });
+    log(`extension host's runtime: Node ${extInfo.node} (V8 ${extInfo.v8}), engine kernels ${extInfo.backend} — ${NODE24}`);
+  } else {
+    log(`extension host's runtime: not available (${extHost.reason}) — its rows are null`);
+  }
 
   try {
     // ---- 1. two-layer-net step ------------------------------------------------------------
@@ -113,39 +128,57 @@ async function main(): Promise<void> {
     tsNet.inputView().set(x);
     const wasmIn = wasmNet.inputView(), tsIn = tsNet.inputView();
     const lw = wasmNet.gradient(wasmIn, labels, N), lt = tsNet.gradient(tsIn, labels, N);
-    if (lw !== lt) throw new Error(`wasm and TypeScript paths disagree on the loss: ${lw} vs ${lt}`);
+    if (!(Math.abs(lw - lt) <= 1e-12 * Math.abs(lt))) throw new Error(`wasm and TypeScript paths disagree on the loss: ${lw} vs ${lt}`);
+    if (extInfo && !(Math.abs(extInfo.loss - lt) <= 1e-12 * Math.abs(lt))) throw new Error(`the engine on Node ${extInfo.node} disagrees on the loss: ${extInfo.loss} vs ${lt}`);
     const tf = await initTfjs();
     log(`TensorFlow.js ${tf.version} (wasm backend: SIMD ${tf.wasmSimd ? 'on' : 'off'}, threads ${tf.wasmThreads ? 'on' : 'off'})`);
-    const contenders: Contender[] = [
-      { name: 'engine (wasm SIMD, float64)', run: (r) => timeSteps(r, () => wasmNet.gradient(wasmIn, labels, N)) },
-      { name: 'engine (TypeScript reference, float64)', run: (r) => timeSteps(r, () => tsNet.gradient(tsIn, labels, N)) },
-      { name: 'engine (wasm SIMD), x copied in each step', run: (r) => timeSteps(r, () => wasmNet.gradient(x, labels, N)) },
-      await tfjsContender('cpu', 'TensorFlow.js cpu (float32)', x, labels, [I, H, O]),
-      await tfjsContender('wasm', 'TensorFlow.js wasm (float32)', x, labels, [I, H, O]),
-    ];
-    const np = numpy.peer;
-    if (np) {
-      let npCpu: number | undefined;
-      contenders.push({
-        name: `numpy ${numpyInfo?.numpy ?? ''} + ${numpyInfo?.blas ?? 'BLAS'}, 1 thread (float64)`,
+    const here = `Node ${process.version}`;
+    const names = {
+      engine: `engine, ${here} (${wasmNet.backend}, float64)`,
+      ts: `engine, ${here} (TypeScript reference, float64)`,
+      copy: `engine, ${here} (${wasmNet.backend}), x copied in each step`,
+      extFma: `engine, ext-host Node ${extInfo?.node ?? '?'} (${extInfo?.backend ?? '?'}, float64)`,
+      extSimd: `engine, ext-host Node ${extInfo?.node ?? '?'} (wasm-simd, float64)`,
+      tfCpu: 'TensorFlow.js cpu (float32)',
+      tfWasm: 'TensorFlow.js wasm (float32)',
+      numpy: `numpy ${numpyInfo?.numpy ?? ''} + ${numpyInfo?.blas ?? 'BLAS'}, 1 thread (float64)`,
+    };
+    /** A contender whose steps run (and are timed) in a peer process. */
+    const remote = (name: string, peer: LinePeer, cmd: Record<string, unknown>): Contender => {
+      let cpu: number | undefined;
+      return {
+        name,
         run: async (r) => {
-          const got = await np.request<{ us: number[]; cpuUsPerStep: number }>({ cmd: 'step', reps: r });
-          npCpu = got.cpuUsPerStep;
+          const got = await peer.request<{ us: number[]; cpuUsPerStep: number }>({ ...cmd, reps: r });
+          cpu = got.cpuUsPerStep;
           return got.us;
         },
-        lastCpuUsPerStep: () => npCpu,
-      });
-    }
+        lastCpuUsPerStep: () => cpu,
+      };
+    };
+    const contenders: Contender[] = [
+      { name: names.engine, run: (r) => timeSteps(r, () => wasmNet.gradient(wasmIn, labels, N)) },
+      ...(extHost.peer ? [remote(names.extFma, extHost.peer, { cmd: 'step', backend: 'auto' })] : []),
+      ...(extHost.peer && extInfo?.backend !== 'wasm-simd' ? [remote(names.extSimd, extHost.peer, { cmd: 'step', backend: 'wasm-simd' })] : []),
+      { name: names.ts, run: (r) => timeSteps(r, () => tsNet.gradient(tsIn, labels, N)) },
+      { name: names.copy, run: (r) => timeSteps(r, () => wasmNet.gradient(x, labels, N)) },
+      await tfjsContender('cpu', names.tfCpu, x, labels, [I, H, O]),
+      await tfjsContender('wasm', names.tfWasm, x, labels, [I, H, O]),
+    ];
+    const np = numpy.peer;
+    if (np) contenders.push(remote(names.numpy, np, { cmd: 'step' }));
     // Warm-up: JIT tiers, caches, tfjs kernels.
     await interleave(contenders, quick ? 2 : 4, 10);
     const rounds = quick ? 6 : 30, reps = 5;
     const { wall: samples, cpu: cpuSamples } = await interleave(contenders, rounds, reps);
     const med = new Map([...samples].map(([k, v]) => [k, median(v)]));
     const cpuMed = new Map([...cpuSamples].map(([k, v]) => [k, median(v)]));
-    const engineCpuUs = cpuMed.get(contenders[0].name) ?? null;
-    const engineUs = med.get(contenders[0].name) ?? null;
-    const get = (i: number): number | null => (contenders[i] ? (med.get(contenders[i].name) ?? null) : null);
-    const [tsUs, copyUs, cpuUs, tfWasmUs, numpyUs] = [get(1), get(2), get(3), get(4), np ? get(5) : null];
+    const engineCpuUs = cpuMed.get(names.engine) ?? null;
+    const engineUs = med.get(names.engine) ?? null;
+    const get = (name: string): number | null => med.get(name) ?? null;
+    const [tsUs, copyUs, cpuUs, tfWasmUs, numpyUs] = [get(names.ts), get(names.copy), get(names.tfCpu), get(names.tfWasm), get(names.numpy)];
+    const extUs = get(names.extFma), extCpuUs = cpuMed.get(names.extFma) ?? null;
+    const numpyCpuUs = cpuMed.get(names.numpy) ?? null;
     log('');
     log(`## Two-layer-net step: 784-50-10, batch 100, forward + backward (loss and the 4 parameter gradients)`);
     log(`${rounds} interleaved rounds × ${reps} steps = ${rounds * reps} timed steps per row (after ${quick ? 2 : 4}×10 warm-up); medians`);
@@ -164,8 +197,36 @@ async function main(): Promise<void> {
     const flops = 2 * N * H * I * 2 + 2 * N * O * H * 3; // x·W1, xᵀ·dA1; three products in layer 2
     log(`engine: ${fmt(flops / 1e6, 2)} MFLOP per step (no dx for the first layer, like tf.variableGrads) → ${fmt(engineUs ? flops / engineUs / 1e3 : null, 1)} GFLOP/s`);
     log(`targets (issue 6): engine/tfjs-wasm ≤ 0.5 → ${ratio(engineUs, tfWasmUs)}; engine/tfjs-cpu ≤ 0.15 → ${ratio(engineUs, cpuUs)}`);
+    log(`engine / numpy (1 thread), same run: ${here} (${wasmNet.backend}) ${ratio(engineUs, numpyUs)} (CPU ${ratio(engineCpuUs, numpyCpuUs)}); ` +
+      `extension host's Node ${extInfo?.node ?? '—'} (${extInfo?.backend ?? '—'}) ${ratio(extUs, numpyUs)} (CPU ${ratio(extCpuUs, numpyCpuUs)}) — issue 16 target ≤ 1.2 on the extension host's runtime`);
+
+    // Where the time goes: each kernel call of the step, timed on its own (not interleaved).
+    const profileSteps = quick ? 100 : 400;
+    const profiles: { name: string; p: KernelProfile }[] = [{ name: `${here} ${wasmNet.backend}`, p: profileTwoLayerNetStep('wasm', x, labels, profileSteps) }];
+    if (extHost.peer) {
+      const p = await extHost.peer.request<KernelProfile>({ cmd: 'profile', backend: 'auto', steps: profileSteps });
+      profiles.push({ name: `ext-host ${extInfo?.node ?? ''} ${p.backend}`, p });
+    }
+    const npProfile = np ? await np.request<{ rows: { label: string; medianUs: number }[]; stepUs: number }>({ cmd: 'profile', steps: profileSteps }) : null;
+    log('');
+    log(`### Per-kernel time of one step (median µs over ${profileSteps} steps per call site; each call timed alone, so the sum exceeds a bare step a little)`);
+    log(table(
+      ['kernel call (m×n×k; N/T = operand transposed)', ...profiles.map((p) => `${p.name} µs`)],
+      [
+        ...profiles[0].p.rows.map((r, i) => [r.label, ...profiles.map((p) => fmt(p.p.rows[i]?.medianUs, 1))]),
+        ['sum of the calls', ...profiles.map((p) => fmt(p.p.rows.reduce((t, r) => t + r.medianUs, 0), 1))],
+        ['whole step (instrumented)', ...profiles.map((p) => fmt(p.p.stepUs, 1))],
+      ],
+    ));
+    if (npProfile) {
+      log(`numpy, the same step statement by statement (median µs): ${npProfile.rows.map((r) => `${r.label} ${fmt(r.medianUs, 1)}`).join('; ')}; whole step ${fmt(npProfile.stepUs, 1)}`);
+    }
     results.twoLayerNet = {
       engineUs, tfjsWasmUs: tfWasmUs, tfjsCpuUs: cpuUs, numpyUs, engineTypeScriptUs: tsUs, engineWithInputCopyUs: copyUs,
+      extensionHostRuntime: extInfo, extensionHostEngineUs: extUs, extensionHostEngineCpuUs: extCpuUs,
+      engineOverNumpy: { [here]: { wall: engineUs && numpyUs ? engineUs / numpyUs : null, cpu: engineCpuUs && numpyCpuUs ? engineCpuUs / numpyCpuUs : null },
+        extensionHost: { wall: extUs && numpyUs ? extUs / numpyUs : null, cpu: extCpuUs && numpyCpuUs ? extCpuUs / numpyCpuUs : null } },
+      kernelProfile: { engine: profiles, numpy: npProfile },
       runsPerRow: rounds * reps, rounds, stepsPerTurn: reps,
       cpuUsPerStep: Object.fromEntries(contenders.map((c) => [c.name, cpuMed.get(c.name) ?? null])),
       wallMedianUs: Object.fromEntries(contenders.map((c) => [c.name, med.get(c.name) ?? null])),
@@ -219,41 +280,32 @@ async function main(): Promise<void> {
     log('');
     const iters = quick ? 1000 : 10000;
     log(`## Training: ${iters.toLocaleString('en-US')} iterations, batch 100, lr 0.1, 784-50-10, synthetic MNIST-shaped data (10,000 rows)`);
-    const train = syntheticMnist(10000, 3);
-    const tnet = new TwoLayerNet(I, H, O, { seed: 0, maxBatch: N });
-    const batchIdx = new Int32Array(N);
-    let s = 12345;
-    const t0 = nowUs();
-    const tCpu0 = process.cpuUsage();
-    let lastLoss = 0;
-    for (let it = 0; it < iters; it++) {
-      for (let r = 0; r < N; r++) {
-        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-        batchIdx[r] = s % train.rows;
-      }
-      lastLoss = tnet.gradientOfRows(train.x, train.labels, batchIdx);
-      tnet.sgdStep(0.1);
-    }
-    const trainMs = (nowUs() - t0) / 1000;
-    const tCpu = process.cpuUsage(tCpu0);
-    const trainCpuMs = (tCpu.user + tCpu.system) / 1000;
-    const trainAcc = tnet.accuracy(train.x.subarray(0, 2000 * I), train.labels, 2000);
+    const here20 = trainSynthetic(iters);
+    const extTrain = extHost.peer ? await extHost.peer.request<TrainResult>({ cmd: 'train', iters }) : null;
     const npTrain = np ? await np.request<{ ms: number; cpuMs: number; lastLoss: number; trainAcc: number }>({ cmd: 'train', iters }) : null;
     log(table(
       ['implementation', 'total ms', 'µs / iteration', 'CPU ms', 'CPU µs / iteration', 'last loss', 'acc (2,000 train rows)'],
       [
-        ['engine (wasm SIMD)', fmt(trainMs), fmt((trainMs * 1000) / iters), fmt(trainCpuMs), fmt((trainCpuMs * 1000) / iters), lastLoss.toFixed(4), trainAcc.toFixed(3)],
+        ...[[`engine, ${here} (${here20.backend})`, here20] as const, ...(extTrain ? [[`engine, ext-host Node ${extInfo?.node ?? ''} (${extTrain.backend})`, extTrain] as const] : [])]
+          .map(([name, r]) => [name, fmt(r.ms), fmt((r.ms * 1000) / iters), fmt(r.cpuMs), fmt((r.cpuMs * 1000) / iters), r.lastLoss.toFixed(4), r.trainAcc.toFixed(3)]),
         ...(npTrain ? [['numpy', fmt(npTrain.ms), fmt((npTrain.ms * 1000) / iters), fmt(npTrain.cpuMs), fmt((npTrain.cpuMs * 1000) / iters), npTrain.lastLoss.toFixed(4), npTrain.trainAcc.toFixed(3)]] : []),
       ],
     ));
-    if (npTrain) log(`engine/numpy: ${ratio(trainMs, npTrain.ms)} (CPU time ${ratio(trainCpuMs, npTrain.cpuMs)})`);
+    if (npTrain) {
+      log(`engine/numpy: ${here} ${ratio(here20.ms, npTrain.ms)} (CPU time ${ratio(here20.cpuMs, npTrain.cpuMs)})` +
+        (extTrain ? `; extension host's Node ${extInfo?.node ?? ''} ${ratio(extTrain.ms, npTrain.ms)} (CPU time ${ratio(extTrain.cpuMs, npTrain.cpuMs)})` : ''));
+    }
     log('(each iteration: gather 100 random rows into the input buffer, forward + backward, SGD update; no per-epoch accuracy inside the timing)');
     const fashion = fashionMnistViaCli(iters);
     if ('skipped' in fashion) log(`Fashion-MNIST through the CLI: skipped (${fashion.skipped})`);
     else log(`Fashion-MNIST through the product (\`node dist/cli.js train --data ${FASHION_DIR} --iters ${iters} --seed 0 --json\`, book defaults, per-epoch accuracy included): ${fmt(fashion.ms)} ms, train acc ${fashion.trainAcc.toFixed(4)}, test acc ${fashion.testAcc.toFixed(4)} (process wall time ${fmt(fashion.wallMs)} ms incl. loading the data)`);
-    results.training = { iters, batch: N, learningRate: 0.1, engineMs: trainMs, engineCpuMs: trainCpuMs, engineLastLoss: lastLoss, engineTrainAcc: trainAcc, numpy: npTrain, fashionMnistCli: fashion };
+    results.training = {
+      iters, batch: N, learningRate: 0.1, engineMs: here20.ms, engineCpuMs: here20.cpuMs, engineLastLoss: here20.lastLoss, engineTrainAcc: here20.trainAcc,
+      engineBackend: here20.backend, extensionHost: extTrain, numpy: npTrain, fashionMnistCli: fashion,
+    };
   } finally {
     await numpy.peer?.close();
+    await extHost.peer?.close();
   }
 
   // ---- 4. bundle sizes and activation ----------------------------------------------------

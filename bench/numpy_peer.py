@@ -2,7 +2,7 @@
 
 Started once by bench/index.ts; reads one JSON command per line on stdin and answers one JSON line
 on stdout, so its turns interleave with the JavaScript implementations in the same bench run.
-Commands: {"cmd": "info"}, {"cmd": "step", "reps": R}, {"cmd": "gradcheck"},
+Commands: {"cmd": "info"}, {"cmd": "step", "reps": R}, {"cmd": "profile", "steps": S}, {"cmd": "gradcheck"},
 {"cmd": "train", "iters": N}, {"cmd": "quit"}.
 """
 import json
@@ -55,6 +55,33 @@ class TwoLayerNet:
         g["W1"] = x.T @ dz1
         g["b1"] = dz1.sum(axis=0)
         return loss, g
+
+    def gradient_profiled(self, x, t, times):
+        """gradient(), statement by statement, appending each statement's ns to times[label]."""
+        n = len(t)
+        p = self.p
+        marks = [("start", time.perf_counter_ns())]
+
+        def mark(label):
+            marks.append((label, time.perf_counter_ns()))
+        xw = x @ p["W1"]; mark("x·W1")
+        a1 = xw + p["b1"]; mark("+b1")
+        z1 = np.maximum(a1, 0); mark("relu")
+        zw = z1 @ p["W2"]; mark("z1·W2")
+        a2 = zw + p["b2"]; mark("+b2")
+        y = softmax(a2); mark("softmax")
+        loss = -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n; mark("loss")
+        dy = y.copy(); dy[np.arange(n), t] -= 1; dy /= n; mark("dy")
+        gW2 = z1.T @ dy; mark("dW2 = z1ᵀ·dy")
+        gb2 = dy.sum(axis=0); mark("db2")
+        dz1 = dy @ p["W2"].T; mark("dz1 = dy·W2ᵀ")
+        dz1[a1 <= 0] = 0; mark("relu backward")
+        gW1 = x.T @ dz1; mark("dW1 = xᵀ·dz1")
+        gb1 = dz1.sum(axis=0); mark("db1")
+        for (label, t1), (_, t0) in zip(marks[1:], marks[:-1]):
+            times.setdefault(label, []).append(t1 - t0)
+        times.setdefault("step", []).append(marks[-1][1] - marks[0][1])
+        return loss, {"W1": gW1, "b1": gb1, "W2": gW2, "b2": gb2}
 
     def numerical_gradient(self, x, t, h=1e-4):
         """The book's numerical_gradient: central difference over every parameter."""
@@ -116,6 +143,14 @@ def main():
                 net.gradient(x, t)
                 us.append((time.perf_counter_ns() - s) / 1000)
             out = {"us": us, "cpuUsPerStep": (time.process_time_ns() - cpu0) / 1000 / cmd["reps"]}
+        elif c == "profile":
+            times = {}
+            for _ in range(50):
+                net.gradient_profiled(x, t, {})
+            for _ in range(cmd["steps"]):
+                net.gradient_profiled(x, t, times)
+            med = {k: sorted(v)[len(v) // 2] / 1000 for k, v in times.items()}
+            out = {"rows": [{"label": k, "medianUs": v} for k, v in med.items() if k != "step"], "stepUs": med["step"]}
         elif c == "gradcheck":
             gx, gt = synthetic(3, 2)
             gnet = TwoLayerNet(0)

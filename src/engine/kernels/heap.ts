@@ -3,12 +3,14 @@
  * `heap`. The WebAssembly backend's heap is its linear memory, so the same net code drives both the
  * TypeScript reference and the SIMD kernels without copying operands in and out per call.
  *
- * Every kernel performs the same floating-point operations in the same order as the reference
- * (no fused multiply-add, sums in ascending index order), so the backends agree to the last bit on
- * finite inputs; tests still only demand 1e-12 relative.
+ * Every kernel sums in the same (ascending index) order as the reference. The plain SIMD backend
+ * also performs the same floating-point operations (no fused multiply-add), so it agrees to the
+ * last bit on finite inputs; the FMA backend rounds each multiply-add of `gemm` once instead of
+ * twice, so its products agree to 1e-12 relative to the size of their terms, and every other
+ * kernel to the last bit.
  */
 export interface HeapKernels {
-  /** `'wasm-simd'` or `'typescript'`. */
+  /** `'wasm-fma'`, `'wasm-simd'` or `'typescript'`. */
   readonly backend: string;
   /** The heap: never reallocated for the kernels' lifetime, so views into it stay valid. */
   readonly heap: Float64Array;

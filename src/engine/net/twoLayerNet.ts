@@ -27,6 +27,11 @@ export interface TwoLayerNetOptions {
   backend?: KernelBackendChoice;
   /** A normal-sample source to draw the initial weights from instead of the built-in seeded one. */
   random?: NormalSource;
+  /**
+   * Wraps the kernels the net calls (same heap, same results), e.g. to time each call in the
+   * benchmark's per-kernel profile. Must return kernels over `kernels.heap`.
+   */
+  instrument?: (kernels: HeapKernels) => HeapKernels;
 }
 
 export interface NetTensors {
@@ -106,7 +111,9 @@ export class TwoLayerNet {
       gemmScratchDoubles(false, H, I), gemmScratchDoubles(false, O, H), gemmScratchDoubles(false, O, B),
       gemmScratchDoubles(true, H, O), gemmScratchDoubles(false, H, B),
     );
-    this.k = createHeapKernels(top, opts.backend ?? 'auto', scratch);
+    const kernels = createHeapKernels(top, opts.backend ?? 'auto', scratch);
+    this.k = opts.instrument ? opts.instrument(kernels) : kernels;
+    if (this.k.heap !== kernels.heap) throw new Error('TwoLayerNet: instrumented kernels must keep the heap they wrap');
     const h = this.k.heap;
     const o = this.off;
     const view = (at: number, len: number): Float64Array => h.subarray(at, at + len);
@@ -119,7 +126,7 @@ export class TwoLayerNet {
     for (const w of [this.params.W1, this.params.W2]) for (let i = 0; i < w.length; i++) w[i] = std * rng.randn();
   }
 
-  /** `'wasm-simd'` or `'typescript'`: which kernels this net runs on. */
+  /** `'wasm-fma'`, `'wasm-simd'` or `'typescript'`: which kernels this net runs on. */
   get backend(): string {
     return this.k.backend;
   }

@@ -18,6 +18,11 @@
 ;; the second step's loads and spill accumulators (25% slower); a one-pointer kernel for transposed A
 ;; changed nothing: the loop is bound by floating-point issue, not by its integer bookkeeping. A 5×4
 ;; tile (10 accumulators) ran at half the speed: V8 then spills to the stack (16 xmm registers).
+;; With FMA (Node 24, same EPYC, interleaved in one process, 100×50×784 and 784×50×100): the 4×4
+;; tile goes from ~24.5 to ~25.5 GFLOP/s; a 5×4 FMA tile (no register for the product, so 13
+;; registers) gave ~1-2% more on Node 24 but still spilled at half speed on Node 20's V8, so it
+;; was not kept: the micro-kernel sits near the f64x2 issue limit, which 128-bit SIMD cannot pass
+;; (OpenBLAS reaches ~40 GFLOP/s on the same shapes with 256/512-bit vectors).
 (module
   (import "env" "memory" (memory 1))
   (import "env" "exp" (func $exp (param f64) (result f64)))
