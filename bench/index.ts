@@ -11,7 +11,8 @@
  *      the extension host's Node, numpy);
  *   4. bundle sizes and activation time;
  *   5. a generated 2,000-node graph: step + delta time and trace memory.
- * Writes bench/results.json. `--quick` runs fewer turns (for trying things out, not for reports).
+ * Writes bench/results.json. `--quick` runs fewer turns (for trying things out, not for reports);
+ * `--step-only` runs section 1 alone (full turns), to repeat the step comparison several times.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ import { trainSynthetic, type TrainResult } from './trainSynthetic';
 import { initTfjs, tfjsContender } from './tfjsPeer';
 
 const quick = process.argv.includes('--quick');
+/** `--step-only`: just section 1 (the step table and its per-kernel profile), e.g. to repeat it several times. */
+const stepOnly = process.argv.includes('--step-only');
 const root = join(__dirname, '..');
 const I = 784, H = 50, O = 10, N = 100;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -234,6 +237,8 @@ async function main(): Promise<void> {
       tfjs: tf, numpy: numpyInfo,
     };
 
+    if (stepOnly) return;
+
     // ---- 2. gradient check ------------------------------------------------------------------
     log('');
     log('## Gradient check (the book\'s): 784-50-10, batch 3 → 39,760 parameters, central difference h = 1e-4');
@@ -306,6 +311,14 @@ async function main(): Promise<void> {
   } finally {
     await numpy.peer?.close();
     await extHost.peer?.close();
+  }
+
+  if (stepOnly) {
+    results.loadAverageAtEnd = loadavg().map((l) => l.toFixed(1)).join(' ');
+    log(`load average at the end: ${results.loadAverageAtEnd}`);
+    writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    log(`wrote bench/results.json (--step-only) — bench took ${fmt((nowUs() - started) / 1e6, 1)} s`);
+    return;
   }
 
   // ---- 4. bundle sizes and activation ----------------------------------------------------
