@@ -58,6 +58,7 @@ lines.on('line', (line) => {
   const cmd = JSON.parse(line) as { cmd: string };
   if (cmd.cmd === 'quit') {
     lines.close();
+    process.stdin.destroy(); // else the open pipe keeps this process alive
     return;
   }
   let out: unknown;
