@@ -18,7 +18,7 @@ export interface TrainableNet {
   correctCount(x: Float64Array, labels: Uint8Array, n: number): number;
   /** Copies of the parameters. */
   params(): NetParams;
-  /** Which kernels run: 'wasm-simd' or 'typescript'. */
+  /** Which kernels run: 'wasm-fma' (relaxed SIMD where the runtime has it), 'wasm-simd' or 'typescript'. */
   readonly backend: string;
 }
 

@@ -69,7 +69,7 @@ export interface TrainResult {
   params: NetParams;
   inputSize: number;
   outputSize: number;
-  /** Which kernels ran: 'wasm-simd' or 'typescript'. */
+  /** Which kernels ran: 'wasm-fma' (relaxed SIMD where the runtime has it), 'wasm-simd' or 'typescript'. */
   backend: string;
 }
 
