@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { FigureFormat, HostToWebview, StepCommand } from '../shared/protocol';
 import { parseWebviewMessage } from '../shared/protocol';
 import { PANEL_VIEW_TYPE, makeNonce, panelHtml } from './panelHtml';
+import { localizeTable, STEPPER_TEXT } from '../shared/uiText';
 import type { SessionController } from './controller';
 import type { GraphSession, StepDeltas } from './session';
 
@@ -239,6 +240,7 @@ export class StepperPanel implements vscode.Disposable {
       script: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'main.js')).toString(),
       styles: assets.styles.map((u) => webview.asWebviewUri(u).toString()),
       codiconCss: assets.codicon ? webview.asWebviewUri(assets.codicon).toString() : undefined,
+      uiText: localizeTable(STEPPER_TEXT, vscode.l10n.bundle),
     });
   }
 

@@ -3,6 +3,7 @@
  * persists. Pure (no `vscode`), so both are unit-tested.
  */
 import type { WebviewPersistedState } from '../shared/protocol';
+import { UI_TEXT_META } from '../shared/uiText';
 
 export const PANEL_VIEW_TYPE = 'backprop.stepper';
 
@@ -23,6 +24,15 @@ export interface PanelHtmlParts {
   codiconCss?: string;
   /** The body's root element; the stepper's by default. */
   rootHtml?: string;
+  /** The panel's UI strings, already localised (see src/shared/uiText.ts): carried in a `<meta>`, read by the webview. */
+  uiText?: Readonly<Record<string, string>>;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** The `<meta>` that hands a webview its localised strings (an attribute, not a script: the CSP stays strict). */
+export function uiTextMeta(uiText: Readonly<Record<string, string>>): string {
+  return `<meta name="${UI_TEXT_META}" content="${esc(JSON.stringify(uiText))}">`;
 }
 
 /** A panel's HTML (the stepper's and the training panel's). Pure, so the CSP is unit-tested. */
@@ -34,18 +44,18 @@ export function panelHtml(p: PanelHtmlParts): string {
     `script-src 'nonce-${p.nonce}'`,
     `font-src ${p.cspSource}`,
   ].join('; ');
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const links = [
     p.codiconCss ? `<link rel="stylesheet" id="vscode-codicon-stylesheet" nonce="${p.nonce}" href="${esc(p.codiconCss)}">` : '',
     ...p.styles.map((href) => `<link rel="stylesheet" nonce="${p.nonce}" href="${esc(href)}">`),
   ].filter((l) => l !== '');
+  const uiText = p.uiText ? `${uiTextMeta(p.uiText)}\n` : '';
   return `<!DOCTYPE html>
 <html lang="${esc(p.lang)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-${links.join('\n')}
+${uiText}${links.join('\n')}
 <title>${esc(p.title)}</title>
 </head>
 <body>

@@ -10,6 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { createEngine } from '../../src/host/engineBinding';
 import { GraphSession, type StepDeltas } from '../../src/host/session';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { uiTextMeta } from '../../src/host/panelHtml';
+import { localizeTable, STEPPER_TEXT, type L10nBundle } from '../../src/shared/uiText';
 import { launchChromium } from '../vscode/browser';
 import { type ThemeName, THEMES, themeCss } from './themes';
 
@@ -54,6 +56,18 @@ export function launch(): Promise<Browser> {
   return launchChromium();
 }
 
+/**
+ * The extension's l10n bundle for a display language, read from l10n/ as VS Code loads it
+ * (`bundle.l10n.<language>.json`, or the English `bundle.l10n.json`); a webview gets its strings
+ * from it the way the host hands them over (`localizeTable`).
+ */
+export function l10nBundle(lang: string): L10nBundle {
+  const tag = lang.toLowerCase();
+  const candidates = [`bundle.l10n.${tag}.json`, `bundle.l10n.${tag.split('-')[0]}.json`, 'bundle.l10n.json'];
+  const file = candidates.map((f) => join(ROOT, 'l10n', f)).find((f) => existsSync(f)) ?? join(ROOT, 'l10n/bundle.l10n.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as L10nBundle;
+}
+
 /** The webview page, as the extension's `panelHtml` writes it, plus the test's theme and fake API. */
 function pageHtml(theme: ThemeName, lang: string, savedState: unknown): string {
   const src = ORIGIN;
@@ -69,6 +83,7 @@ function pageHtml(theme: ThemeName, lang: string, savedState: unknown): string {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+${uiTextMeta(localizeTable(STEPPER_TEXT, l10nBundle(lang)))}
 <link rel="stylesheet" id="vscode-codicon-stylesheet" nonce="${NONCE}" href="${src}/dist/webview/codicon.css">
 <link rel="stylesheet" nonce="${NONCE}" href="${src}/media/webview.css">
 <style nonce="${NONCE}">${themeCss(theme)}</style>

@@ -13,7 +13,8 @@ import type { GradCheckReport } from '../../src/engine/train/gradcheckReport';
 import type { EpochReport } from '../../src/engine/train/trainer';
 import { panelHtml } from '../../src/host/panelHtml';
 import type { TrainHostToWebview, TrainRunInfo } from '../../src/shared/protocol';
-import { launch } from './harness';
+import { l10nBundle, launch } from './harness';
+import { localizeTable, TRAIN_TEXT } from '../../src/shared/uiText';
 
 const ROOT = join(__dirname, '..', '..');
 const ORIGIN = 'https://webview.test';
@@ -21,7 +22,7 @@ const NONCE = 'trainTestNonce0';
 const OUT = join(ROOT, 'dist/webview/train.js');
 
 async function ensureBuilt(): Promise<void> {
-  const sources = ['main.ts', 'strings.ts', 'decimate.ts', 'train.css'].map((f) => join(ROOT, 'webview/train', f));
+  const sources = [...['main.ts', 'strings.ts', 'decimate.ts', 'train.css'].map((f) => join(ROOT, 'webview/train', f)), join(ROOT, 'webview/uiText.ts'), join(ROOT, 'src/shared/uiText.ts')];
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   if (existsSync(OUT) && statSync(OUT).mtimeMs >= newest) return;
   await esbuild.build({ entryPoints: [join(ROOT, 'webview/train/main.ts')], outfile: OUT, bundle: true, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'warning' });
@@ -61,6 +62,7 @@ function page(): string {
     script: `${ORIGIN}/dist/webview/train.js`,
     styles: [`${ORIGIN}/dist/webview/train.css`],
     rootHtml: '<div id="backprop-training-root"></div>',
+    uiText: localizeTable(TRAIN_TEXT, l10nBundle('en')),
   });
   // The fake VS Code API, before the bundle (nonce'd like the bundle).
   const api = `<script nonce="${NONCE}">window.__posted=[];window.acquireVsCodeApi=()=>({postMessage(m){window.__posted.push(m)},getState(){return null},setState(){}});</script>`;

@@ -8,7 +8,7 @@ import './train.css';
 import uPlot from 'uplot';
 import type { EpochReport, GradCheckReport, TrainHostToWebview, TrainRunInfo, TrainWebviewToHost } from '../../src/shared/protocol';
 import { decimateLosses } from './decimate';
-import { setLocale, t } from './strings';
+import { t } from './strings';
 import { h as el } from '../dom';
 
 interface VsCodeApi {
@@ -134,7 +134,6 @@ class TrainingPanel {
     if (typeof msg !== 'object' || msg === null) return;
     switch (msg.type) {
       case 'init':
-        setLocale(msg.locale);
         this.run = msg.run;
         this.losses = [...msg.losses];
         this.epochs = [...msg.epochs];
@@ -378,7 +377,8 @@ class TrainingPanel {
     box.append(el('p', 'timings', t('timings', r.numericalMs.toFixed(1), r.backpropMs.toFixed(2), Number.isFinite(r.ratio) ? r.ratio.toFixed(0) : '∞', r.parameters.toLocaleString(), r.h)));
     const table = el('table', 'leaves');
     const head = el('tr');
-    for (const k of ['leaf', 'shape', 'maxDiff', 'meanDiff', 'verdict'] as const) head.append(el('th', undefined, t(k)));
+    for (const k of ['leaf', 'shape', 'maxDiff', 'meanDiff'] as const) head.append(el('th', undefined, t(k)));
+    head.append(el('th', undefined, '')); // the verdict column: no heading
     const thead = el('thead');
     thead.append(head);
     const tbody = el('tbody');

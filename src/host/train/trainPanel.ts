@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { makeNonce } from '../panelHtml';
 import { trainPanelHtml } from './trainPanelHtml';
+import { localizeTable, TRAIN_TEXT } from '../../shared/uiText';
 import {
   parseTrainWebviewMessage,
   TRAIN_PANEL_VIEW_TYPE,
@@ -92,6 +93,7 @@ export class TrainPanel implements vscode.Disposable {
       title: vscode.l10n.t('Backprop: Training'),
       script: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'train.js')).toString(),
       styles: [panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'train.css')).toString()],
+      uiText: localizeTable(TRAIN_TEXT, vscode.l10n.bundle),
     });
   }
 

@@ -4,6 +4,6 @@
  */
 import { panelHtml } from '../panelHtml';
 
-export function trainPanelHtml(p: { cspSource: string; nonce: string; lang: string; title: string; script: string; styles: string[] }): string {
+export function trainPanelHtml(p: { cspSource: string; nonce: string; lang: string; title: string; script: string; styles: string[]; uiText?: Readonly<Record<string, string>> }): string {
   return panelHtml({ ...p, rootHtml: '<div id="backprop-training-root"></div>' });
 }
