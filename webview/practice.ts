@@ -116,13 +116,3 @@ export class Practice {
   }
 }
 
-/** A saved score map, if it looks like one. */
-export function parseScores(x: unknown): Record<string, Score> | undefined {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
-  const out: Record<string, Score> = {};
-  for (const [uri, v] of Object.entries(x as Record<string, unknown>)) {
-    const s = v as Partial<Score>;
-    if (typeof v === 'object' && v !== null && Number.isInteger(s.right) && Number.isInteger(s.wrong)) out[uri] = { right: s.right as number, wrong: s.wrong as number };
-  }
-  return out;
-}

@@ -1,15 +1,13 @@
 /** The webview side of VS Code's messaging, typed with our protocol. */
-import type { WebviewPersistedState, WebviewToHost } from '../src/shared/protocol';
-import type { View } from './panZoom';
-import { type Score, parseScores } from './practice';
+import type * as v from 'valibot';
+import type { WebviewToHost } from '../src/shared/protocol';
+import { PanelStateSchema, parseOrUndefined } from '../src/shared/schema';
 
-/** What we keep with setState: the protocol's fields plus the view, which only the panel reads. */
-export interface PanelState extends WebviewPersistedState {
-  view?: View;
-  layoutKey?: string;
-  /** Practice scores by file. */
-  scores?: Record<string, Score>;
-}
+/**
+ * What we keep with setState: the protocol's fields plus the view, the layout it belongs to and
+ * the practice scores, which only the panel reads (see `PanelStateSchema`, shared with the host).
+ */
+export type PanelState = v.InferOutput<typeof PanelStateSchema>;
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -31,34 +29,12 @@ export function post(message: WebviewToHost): void {
   api.postMessage(message);
 }
 
-function isView(x: unknown): x is View {
-  const v = x as View;
-  return typeof x === 'object' && x !== null && [v.x, v.y, v.k].every((n) => typeof n === 'number' && Number.isFinite(n));
-}
-
 /**
  * The saved state, if it looks like ours (it may come from an older version of the panel): own
  * properties only; the host validates the URI again before opening anything.
  */
 export function loadState(): PanelState | undefined {
-  const s: unknown = api.getState();
-  if (!s || typeof s !== 'object' || Array.isArray(s)) return undefined;
-  const own = (k: keyof PanelState): unknown => (Object.prototype.hasOwnProperty.call(s, k) ? (s as Record<string, unknown>)[k] : undefined);
-  const uri = own('uri');
-  if (typeof uri !== 'string') return undefined;
-  const cursor = own('cursor');
-  const selected = own('selected');
-  const view = own('view');
-  const layoutKey = own('layoutKey');
-  return {
-    uri,
-    cursor: typeof cursor === 'number' ? cursor : 0,
-    expanded: own('expanded') === true,
-    selected: typeof selected === 'number' ? selected : null,
-    view: isView(view) ? view : undefined,
-    layoutKey: typeof layoutKey === 'string' ? layoutKey : undefined,
-    scores: parseScores(own('scores')),
-  };
+  return parseOrUndefined(PanelStateSchema, api.getState());
 }
 
 export function saveState(state: PanelState): void {

@@ -2,7 +2,9 @@
  * The stepper panel's HTML (strict nonce CSP) and the validation of the state its webview
  * persists. Pure (no `vscode`), so both are unit-tested.
  */
+import * as v from 'valibot';
 import type { WebviewPersistedState } from '../shared/protocol';
+import { PersistedStateSchema, parseOrUndefined } from '../shared/schema';
 import { UI_TEXT_META } from '../shared/uiText';
 
 export const PANEL_VIEW_TYPE = 'backprop.stepper';
@@ -90,19 +92,15 @@ export function isPanelDocumentUri(uri: string): boolean {
 }
 
 /**
- * Validates the state a webview persisted (untrusted, like every message from it): own properties
- * only (nothing inherited from a prototype counts) and only a document URI the panel may open.
+ * The state a webview persisted, if valid (untrusted, like every message from it): the shared
+ * `PersistedStateSchema` (own properties only; nothing inherited from a prototype counts) and
+ * only a document URI the panel may open.
  */
-export function parsePersistedState(x: unknown): WebviewPersistedState | undefined {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
-  const own = (k: string): unknown => (Object.hasOwn(x, k) ? (x as Record<string, unknown>)[k] : undefined);
-  const uri = own('uri');
-  if (typeof uri !== 'string' || uri.length === 0 || uri.length > 4096 || !isPanelDocumentUri(uri)) return undefined;
-  const c = own('cursor');
-  const cursor = typeof c === 'number' && Number.isInteger(c) && c >= 0 ? c : 0;
-  const expanded = own('expanded') === true;
-  const sel = own('selected');
-  const selected = typeof sel === 'number' && Number.isInteger(sel) && sel >= 0 ? sel : null;
-  return { uri, cursor, expanded, selected };
-}
+const HostPersistedStateSchema = v.pipe(
+  PersistedStateSchema,
+  v.check((s) => isPanelDocumentUri(s.uri), 'not a document the panel may open'),
+);
 
+export function parsePersistedState(x: unknown): WebviewPersistedState | undefined {
+  return parseOrUndefined(HostPersistedStateSchema, x);
+}

@@ -1,12 +1,21 @@
 /**
  * The one message protocol between the extension host and the webview panel.
  * Imported by both sides. Messages from the webview are untrusted: the host validates every one
- * with `parseWebviewMessage` before acting on it.
+ * with `parseWebviewMessage` before acting on it; their types come from the schemas of `schema.ts`.
  */
 
+import type * as v from 'valibot';
 import type { LocalText } from '../engine/arithmetic';
 import type { EpochReport, TrainOptions } from '../engine/train/trainer';
 import type { GradCheckReport } from '../engine/train/gradcheckReport';
+import {
+  PersistedStateSchema,
+  STEP_COMMANDS,
+  TrainWebviewToHostSchema,
+  WebviewToHostSchema,
+  parseOrUndefined,
+  type FigureFormatSchema,
+} from './schema';
 
 export type { EpochReport, GradCheckReport, LocalText, TrainOptions };
 
@@ -108,84 +117,21 @@ export type HostToWebview =
   /** Export Figure…: draw the graph at the current step as SVG or PNG and send it back. */
   | { type: 'exportFigure'; requestId: number; format: FigureFormat };
 
-export const STEP_COMMANDS = [
-  'stepForward',
-  'stepBackward',
-  'previousStep',
-  'nextStep',
-  'runForward',
-  'runBackward',
-  'reset',
-  'toggleComposite',
-] as const;
+export { MAX_FIGURE_CHARS, STEP_COMMANDS, isRecord } from './schema';
 export type StepCommand = (typeof STEP_COMMANDS)[number];
 
-export type WebviewToHost =
-  | { type: 'ready' }
-  | { type: 'command'; command: StepCommand }
-  | { type: 'goTo'; step: number }
-  | { type: 'select'; node: number }
-  | { type: 'revealLine'; node: number }
-  /** The student left practice mode from the panel. */
-  | { type: 'practice'; enabled: boolean }
-  /** The student clicked element [row][col] of the gradient sent into argument `input` of `node`. */
-  | { type: 'explainElement'; node: number; input: number; row: number; col: number }
-  /** The figure asked for: SVG text, or PNG as base64 (no data: prefix); or why it failed. */
-  | { type: 'figure'; requestId: number; format: FigureFormat; data: string }
-  | { type: 'figureError'; requestId: number; message: string };
+/** What the stepper's webview posts (see `WebviewToHostSchema`). */
+export type WebviewToHost = v.InferOutput<typeof WebviewToHostSchema>;
 
-export type FigureFormat = 'svg' | 'png';
-
-/** The largest figure the host accepts from the webview (characters). */
-export const MAX_FIGURE_CHARS = 32 * 1024 * 1024;
-
-export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isIndex(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 1e9;
-}
+export type FigureFormat = v.InferOutput<typeof FigureFormatSchema>;
 
 /** Validates a message from the webview; anything malformed gives undefined. */
 export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
-  if (!isRecord(x) || typeof x.type !== 'string') return undefined;
-  switch (x.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'command':
-      return typeof x.command === 'string' && (STEP_COMMANDS as readonly string[]).includes(x.command)
-        ? { type: 'command', command: x.command as StepCommand }
-        : undefined;
-    case 'goTo':
-      return isIndex(x.step) ? { type: 'goTo', step: x.step } : undefined;
-    case 'select':
-    case 'revealLine':
-      return isIndex(x.node) ? { type: x.type, node: x.node } : undefined;
-    case 'practice':
-      return typeof x.enabled === 'boolean' ? { type: 'practice', enabled: x.enabled } : undefined;
-    case 'figure': {
-      if (!isIndex(x.requestId) || (x.format !== 'svg' && x.format !== 'png') || typeof x.data !== 'string') return undefined;
-      if (x.data.length === 0 || x.data.length > MAX_FIGURE_CHARS) return undefined;
-      const ok = x.format === 'svg' ? /^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(x.data) : /^[A-Za-z0-9+/]+={0,2}$/.test(x.data);
-      return ok ? { type: 'figure', requestId: x.requestId, format: x.format, data: x.data } : undefined;
-    }
-    case 'explainElement':
-      return isIndex(x.node) && isIndex(x.input) && isIndex(x.row) && isIndex(x.col) ? { type: 'explainElement', node: x.node, input: x.input, row: x.row, col: x.col } : undefined;
-    case 'figureError':
-      return isIndex(x.requestId) && typeof x.message === 'string' ? { type: 'figureError', requestId: x.requestId, message: x.message.slice(0, 500) } : undefined;
-    default:
-      return undefined;
-  }
+  return parseOrUndefined(WebviewToHostSchema, x);
 }
 
-/** State the webview keeps with `setState`, so a reload restores the panel. */
-export interface WebviewPersistedState {
-  uri: string;
-  cursor: number;
-  expanded: boolean;
-  selected: number | null;
-}
+/** State the webview keeps with `setState`, so a reload restores the panel (see `PersistedStateSchema`). */
+export type WebviewPersistedState = v.InferOutput<typeof PersistedStateSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The training / gradient-check panel (viewType `backprop.training`). Messages from it are untrusted
@@ -242,32 +188,10 @@ export type TrainHostToWebview =
   | { type: 'progress'; runId: number; firstIteration: number; losses: number[]; epochs: EpochReport[] }
   | { type: 'gradcheck'; report: GradCheckReport | null; running: boolean; fileName?: string; error?: string };
 
-export type TrainWebviewToHost =
-  | { type: 'ready' }
-  | { type: 'cancel' }
-  | { type: 'cancelGradcheck' }
-  | { type: 'openGraph' }
-  | { type: 'trainAgain' }
-  /** What the charts have drawn so far (reported after each redraw; the test hook reads it). */
-  | { type: 'chartState'; runId: number; lossPoints: number; accuracyPoints: number };
-
-
+/** What the training panel's webview posts (see `TrainWebviewToHostSchema`). */
+export type TrainWebviewToHost = v.InferOutput<typeof TrainWebviewToHostSchema>;
 
 /** Validates a message from the training panel; anything malformed gives undefined. */
 export function parseTrainWebviewMessage(x: unknown): TrainWebviewToHost | undefined {
-  if (!isRecord(x) || typeof x.type !== 'string') return undefined;
-  switch (x.type) {
-    case 'ready':
-    case 'cancel':
-    case 'cancelGradcheck':
-    case 'openGraph':
-    case 'trainAgain':
-      return { type: x.type };
-    case 'chartState':
-      return isIndex(x.runId) && isIndex(x.lossPoints) && isIndex(x.accuracyPoints)
-        ? { type: 'chartState', runId: x.runId, lossPoints: x.lossPoints, accuracyPoints: x.accuracyPoints }
-        : undefined;
-    default:
-      return undefined;
-  }
+  return parseOrUndefined(TrainWebviewToHostSchema, x);
 }
