@@ -4,7 +4,8 @@
  * messages. Step Backward during the forward pass says why and offers to finish the forward pass.
  */
 import * as vscode from 'vscode';
-import { isRecord, type StepCommand } from '../shared/protocol';
+import type { StepCommand } from '../shared/protocol';
+import { commandArg, ExampleArgSchema, OpenHowArgSchema, RevealNodeArgSchema, StepArgSchema } from './commandArgs';
 import type { SessionController } from './controller';
 import { isBackpropDocument } from './controller';
 import type { ExamplesProvider } from './examples';
@@ -53,7 +54,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('backprop.exportFigure', () => runner.withSession((s) => figures.exportFigure(s)));
   reg('backprop.exportStudyNote', () => runner.withSession((s) => figures.exportStudyNote(s)));
   reg('backprop.openExample', (arg, how) =>
-    deps.examples.pickAndOpen(typeof arg === 'string' ? arg : undefined, { preserveFocus: isRecord(how) && how.preserveFocus === true }),
+    deps.examples.pickAndOpen(commandArg(ExampleArgSchema, arg), { preserveFocus: commandArg(OpenHowArgSchema, how) !== undefined }),
   );
   reg('backprop.revealNode', (arg) => runner.revealNodeArg(arg));
   reg('backprop.saveTensor', (arg) => saveTensor(deps.controller, arg));
@@ -181,8 +182,8 @@ export class StepCommandRunner {
     if (!session) return;
     const total = session.totalSteps;
     if (arg !== undefined) {
-      const n = typeof arg === 'number' ? arg : typeof arg === 'string' ? Number(arg) : NaN;
-      if (!Number.isInteger(n) || n < 0 || n > total) {
+      const n = commandArg(StepArgSchema, arg);
+      if (n === undefined || n > total) {
         void vscode.window.showErrorMessage(vscode.l10n.t('Step must be a whole number from 0 to {0}.', total));
         return;
       }
@@ -220,8 +221,8 @@ export class StepCommandRunner {
 
   async revealNodeArg(arg: unknown): Promise<void> {
     const session = this.deps.controller.current;
-    const id = typeof arg === 'number' ? arg : typeof arg === 'object' && arg !== null && 'id' in arg ? Number((arg as { id: unknown }).id) : NaN;
-    if (!session || !Number.isInteger(id) || !session.node(id)) return;
+    const id = commandArg(RevealNodeArgSchema, arg);
+    if (!session || id === undefined || !session.node(id)) return;
     await this.deps.revealNode(session, id, 'focus');
   }
 

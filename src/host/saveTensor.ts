@@ -10,22 +10,10 @@ import type { GraphNode } from '../engine/graph';
 import { writeNpy } from '../engine/io/npy';
 import type { Tensor } from '../engine/tensor';
 import { outputKeys } from '../language';
+import { commandArg, NodeArgSchema } from './commandArgs';
 import { isBackpropDocument, type SessionController } from './controller';
 import { shapeTuple } from '../shared/format';
 import type { GraphSession } from './session';
-
-/** The node a command argument names: a node id, or a Nodes view item `{ kind: 'node', id }`. */
-function argNode(arg: unknown): number | undefined {
-  if (typeof arg === 'number' && Number.isInteger(arg)) return arg;
-  if (typeof arg === 'object' && arg !== null && 'id' in arg && typeof (arg as { id: unknown }).id === 'number') {
-    const kind = (arg as { kind?: unknown }).kind;
-    if (kind === undefined || kind === 'node') return (arg as { id: number }).id;
-  }
-  if (typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'link' && typeof (arg as { target?: unknown }).target === 'number') {
-    return (arg as { target: number }).target;
-  }
-  return undefined;
-}
 
 function nodeAtCursor(session: GraphSession): GraphNode | undefined {
   const editor = vscode.window.activeTextEditor;
@@ -51,7 +39,8 @@ export async function saveTensor(controller: SessionController, arg?: unknown): 
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a .backprop file with a graph first.'));
     return;
   }
-  const given = argNode(arg);
+  // The node a command argument names: a node id, or a Nodes view item `{ kind: 'node', id }`.
+  const given = commandArg(NodeArgSchema, arg);
   const node = (given === undefined ? undefined : session.node(given)) ?? nodeAtCursor(session) ?? (await pickNode(session));
   if (!node) return;
   const value = session.value(node.id);

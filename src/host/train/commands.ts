@@ -10,6 +10,7 @@ import { resolveTrainOptions } from '../../engine/train/trainer';
 import { trainedNetSource } from '../../language/netSource';
 import { fileReferences } from '../../language';
 import { readLoadedFiles } from '../loadedFiles';
+import { commandArg, type TrainArgs, TrainArgsSchema } from '../commandArgs';
 import type { TrainHostToWebview, TrainingStatus, TrainRunInfo, TrainWebviewToHost } from '../../shared/protocol';
 import { folderLabel, readMnistFolder } from './mnistFiles';
 import { TrainPanel } from './trainPanel';
@@ -22,23 +23,8 @@ export interface TrainingApi {
 }
 
 /** Arguments the commands accept (from tests, keybindings or other extensions); all optional. */
-interface TrainArgs extends Partial<TrainOptions> {
-  /** 'spiral' or a folder path / URI with the four idx files. */
-  data?: string;
-}
-
 function parseTrainArgs(raw: unknown): TrainArgs {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
-  // Own properties only: nothing inherited from a prototype counts as an argument.
-  const own = (k: string): unknown => (Object.hasOwn(raw, k) ? (raw as Record<string, unknown>)[k] : undefined);
-  const out: TrainArgs = {};
-  const data = own('data');
-  if (typeof data === 'string' && data.length > 0 && data.length < 4096) out.data = data;
-  for (const k of ['iterations', 'seed', 'hidden', 'batch', 'learningRate', 'weightInitStd'] as const) {
-    const v = own(k);
-    if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  }
-  return out;
+  return commandArg(TrainArgsSchema, raw) ?? {};
 }
 
 const SETTING_SECTION = 'backprop';
