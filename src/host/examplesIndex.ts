@@ -1,12 +1,37 @@
 /**
  * Reading `examples/index.json` (the chapter's examples with section numbers and en/ko titles).
  * Pure and tolerant: it accepts a flat list or a list of sections, and skips malformed entries
- * rather than failing, since the Examples view should show whatever is usable.
+ * rather than failing, since the Examples view should show whatever is usable. What is accepted is
+ * written as valibot schemas below; `parseExamplesIndex` assembles the sections from what they read.
  */
-export interface Bilingual {
-  en: string;
-  ko: string;
-}
+import * as v from 'valibot';
+import { RecordSchema } from '../shared/schema';
+
+/** Optional: a missing or malformed value reads as absent. */
+const opt = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(v.optional(schema), undefined);
+
+/** A list whose malformed items are skipped (the others kept). */
+const listOf = <T>(item: v.GenericSchema<unknown, T>) =>
+  v.pipe(
+    v.array(v.unknown()),
+    v.transform((xs) => xs.flatMap((x) => {
+      const r = v.safeParse(item, x);
+      return r.success ? [r.output] : [];
+    })),
+  );
+
+/** A title or description: one string for both languages, or `{ en, ko }` (one of them may be missing). */
+const BilingualSchema = v.union([
+  v.pipe(v.string(), v.transform((s) => ({ en: s, ko: s }))),
+  v.pipe(
+    RecordSchema,
+    v.looseObject({ en: opt(v.string()), ko: opt(v.string()) }),
+    v.check((t) => t.en !== undefined || t.ko !== undefined, 'neither en nor ko'),
+    v.transform((t) => ({ en: t.en ?? t.ko ?? '', ko: t.ko ?? t.en ?? '' })),
+  ),
+]);
+
+export type Bilingual = v.InferOutput<typeof BilingualSchema>;
 
 export interface ExampleEntry {
   /** File name inside `examples/`, e.g. `buy-apple.backprop`. */
@@ -25,27 +50,11 @@ export interface ExampleSection {
   examples: ExampleEntry[];
 }
 
-type Json = unknown;
+/** A section number: "5.4", or 5.4 written as a number. */
+const SectionNumberSchema = v.union([v.pipe(v.number(), v.transform(String)), v.pipe(v.string(), v.trim(), v.nonEmpty())]);
 
-function rec(x: Json): Record<string, unknown> | undefined {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
-}
-
-function text(x: Json): Bilingual | undefined {
-  if (typeof x === 'string') return { en: x, ko: x };
-  const r = rec(x);
-  if (!r) return undefined;
-  const en = typeof r.en === 'string' ? r.en : undefined;
-  const ko = typeof r.ko === 'string' ? r.ko : undefined;
-  if (en === undefined && ko === undefined) return undefined;
-  return { en: en ?? ko ?? '', ko: ko ?? en ?? '' };
-}
-
-function sectionOf(x: Json): string | undefined {
-  if (typeof x === 'number') return String(x);
-  if (typeof x === 'string' && x.trim() !== '') return x.trim();
-  return undefined;
-}
+/** A figure of the book: "5-16". */
+const FigureSchema = v.pipe(v.string(), v.regex(/^[0-9A-Za-z.-]{1,12}$/));
 
 /** A safe file name: no folders, no `..`, ends in `.backprop`. */
 export function isSafeExampleFile(f: string): boolean {
@@ -58,18 +67,82 @@ export function numberedCopyName(file: string, n: number): string {
   return `${stem}-${n}.backprop`;
 }
 
-function entry(x: Json, inheritedSection?: string): ExampleEntry | undefined {
-  const r = rec(x);
-  if (!r) return undefined;
-  const rawFile = [r.file, r.path, r.name].find((v) => typeof v === 'string') as string | undefined;
-  const file = rawFile?.replace(/^\.?\/?examples\//, '').replace(/^\.\//, '');
-  if (!file || !isSafeExampleFile(file)) return undefined;
-  const section = sectionOf(r.section) ?? sectionOf(r.sectionNumber) ?? inheritedSection ?? '';
-  const title = text(r.title) ?? { en: file, ko: file };
-  const description = text(r.description) ?? text(r.summary);
-  const out: ExampleEntry = description ? { file, section, title, description } : { file, section, title };
-  const figures = Array.isArray(r.figures) ? r.figures.filter((f): f is string => typeof f === 'string' && /^[0-9A-Za-z.-]{1,12}$/.test(f)) : [];
-  if (figures.length) out.figures = figures;
+/**
+ * One example: its file (as `file`, `path` or `name`, the first that is a string; a leading
+ * `examples/` or `./` is dropped) must be a safe example file name, or the entry is skipped.
+ */
+const EntrySchema = v.pipe(
+  RecordSchema,
+  v.looseObject({
+    file: opt(v.string()),
+    path: opt(v.string()),
+    name: opt(v.string()),
+    section: opt(SectionNumberSchema),
+    sectionNumber: opt(SectionNumberSchema),
+    title: opt(BilingualSchema),
+    description: opt(BilingualSchema),
+    summary: opt(BilingualSchema),
+    figures: opt(listOf(FigureSchema)),
+    /** The title of the entry's section (flat lists). */
+    sectionTitle: opt(BilingualSchema),
+  }),
+  v.transform((r) => ({
+    file: (r.file ?? r.path ?? r.name)?.replace(/^\.?\/?examples\//, '').replace(/^\.\//, ''),
+    section: r.section ?? r.sectionNumber,
+    title: r.title,
+    description: r.description ?? r.summary,
+    figures: r.figures ?? [],
+    sectionTitle: r.sectionTitle,
+  })),
+  v.check((e) => e.file !== undefined && isSafeExampleFile(e.file), 'not a safe example file name'),
+);
+
+/** A section of a list of sections: its number (`section`, `number` or `id`), title and examples. */
+const SectionSchema = v.pipe(
+  RecordSchema,
+  v.looseObject({
+    section: opt(SectionNumberSchema),
+    number: opt(SectionNumberSchema),
+    id: opt(SectionNumberSchema),
+    title: opt(BilingualSchema),
+    examples: opt(listOf(EntrySchema)),
+  }),
+);
+
+/** Section titles by number: `{ "5.4": { en, ko } }` (malformed titles skipped). */
+const SectionTitlesSchema = v.pipe(
+  RecordSchema,
+  v.transform((r) => Object.entries(r).flatMap(([k, x]) => {
+    const t = v.safeParse(BilingualSchema, x);
+    return t.success ? [[k, t.output] as const] : [];
+  })),
+);
+
+/** index.json: a flat list of examples, or an object with `examples`, `sections` (a list, or a map of titles) and `sectionTitles`. */
+const IndexFileSchema = v.union([
+  v.pipe(listOf(EntrySchema), v.transform((examples) => ({ examples, sections: [], titles: [] }))),
+  v.pipe(
+    RecordSchema,
+    v.looseObject({
+      examples: opt(listOf(EntrySchema)),
+      sections: opt(
+        v.union([
+          v.pipe(listOf(SectionSchema), v.transform((list) => ({ list, titles: undefined }))),
+          v.pipe(SectionTitlesSchema, v.transform((titles) => ({ list: [], titles }))),
+        ]),
+      ),
+      sectionTitles: opt(SectionTitlesSchema),
+    }),
+    v.transform((r) => ({ examples: r.examples ?? [], sections: r.sections?.list ?? [], titles: r.sectionTitles ?? r.sections?.titles ?? [] })),
+  ),
+]);
+
+function entry(e: v.InferOutput<typeof EntrySchema>, inheritedSection?: string): ExampleEntry {
+  const file = e.file as string;
+  const section = e.section ?? inheritedSection ?? '';
+  const title = e.title ?? { en: file, ko: file };
+  const out: ExampleEntry = e.description ? { file, section, title, description: e.description } : { file, section, title };
+  if (e.figures.length) out.figures = e.figures;
   return out;
 }
 
@@ -111,41 +184,24 @@ export function groupOf(section: string): string {
 }
 
 /** Parses index.json (any of the accepted shapes) into sections in book order. */
-export function parseExamplesIndex(json: Json): ExampleSection[] {
-  const root = rec(json);
-  const list: Json[] = Array.isArray(json) ? json : Array.isArray(root?.examples) ? (root.examples as Json[]) : [];
+export function parseExamplesIndex(json: unknown): ExampleSection[] {
+  const parsed = v.safeParse(IndexFileSchema, json);
+  if (!parsed.success) return [];
+  const index = parsed.output;
   const sectionTitles = new Map<string, Bilingual>();
   const entries: ExampleEntry[] = [];
-  for (const x of list) {
+  for (const x of index.examples) {
     const e = entry(x);
-    if (e) entries.push(e);
-    const r = rec(x);
-    const st = r ? text(r.sectionTitle) : undefined;
-    if (e && st) sectionTitles.set(e.section, st);
+    entries.push(e);
+    if (x.sectionTitle) sectionTitles.set(e.section, x.sectionTitle);
   }
-  if (root && Array.isArray(root.sections)) {
-    for (const s of root.sections as Json[]) {
-      const r = rec(s);
-      if (!r) continue;
-      const num = sectionOf(r.section) ?? sectionOf(r.number) ?? sectionOf(r.id) ?? '';
-      const st = text(r.title);
-      if (st) sectionTitles.set(num, st);
-      if (Array.isArray(r.examples)) {
-        for (const x of r.examples as Json[]) {
-          const e = entry(x, num);
-          if (e) entries.push(e);
-        }
-      }
-    }
+  for (const s of index.sections) {
+    const num = s.section ?? s.number ?? s.id ?? '';
+    if (s.title) sectionTitles.set(num, s.title);
+    for (const x of s.examples ?? []) entries.push(entry(x, num));
   }
   // Object maps like { "sections": { "5.4": { en, ko } } } also give section titles.
-  const sectionMap = root ? rec(root.sectionTitles) ?? rec(root.sections) : undefined;
-  if (sectionMap) {
-    for (const [k, v] of Object.entries(sectionMap)) {
-      const st = text(v);
-      if (st) sectionTitles.set(k, st);
-    }
-  }
+  for (const [k, t] of index.titles) sectionTitles.set(k, t);
   const bySection = new Map<string, ExampleEntry[]>();
   const seen = new Set<string>();
   for (const e of entries) {
