@@ -117,7 +117,7 @@ export type HostToWebview =
   /** Export Figure…: draw the graph at the current step as SVG or PNG and send it back. */
   | { type: 'exportFigure'; requestId: number; format: FigureFormat };
 
-export { MAX_FIGURE_CHARS, STEP_COMMANDS, isRecord } from './schema';
+export { MAX_FIGURE_CHARS, STEP_COMMANDS } from './schema';
 export type StepCommand = (typeof STEP_COMMANDS)[number];
 
 /** What the stepper's webview posts (see `WebviewToHostSchema`). */

@@ -13,7 +13,7 @@ export const IndexSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxV
 const NonNegativeIntegerSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** A plain object (not null, not an array). */
-export function isRecord(x: unknown): x is Record<string, unknown> {
+function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
