@@ -11,6 +11,7 @@ import type { StepperPanel } from './panel';
 import type { GraphSession } from './session';
 import { positionOf } from '../shared/stepText';
 import { type NoteFigure, type NoteSteps, baseName, figureFileName, noteSteps, studyNoteMarkdown } from './studyNote';
+import { exists, folderOf } from './workspaceFolder';
 
 /** Figure data as bytes: SVG text, or the PNG the webview sent as base64. */
 function figureBytes(format: FigureFormat, data: string): Uint8Array {
@@ -19,22 +20,6 @@ function figureBytes(format: FigureFormat, data: string): Uint8Array {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
-}
-
-/** The folder of the graph file (undefined for an untitled document). */
-function folderOf(session: GraphSession): vscode.Uri | undefined {
-  const uri = vscode.Uri.parse(session.uri);
-  if (uri.scheme === 'untitled') return vscode.workspace.workspaceFolders?.[0]?.uri;
-  return vscode.Uri.joinPath(uri, '..');
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** "forward 2/4" / "backward 1/4" / "done 4/4" plus the step's first line of arithmetic. */
@@ -61,7 +46,7 @@ export class FigureCommands {
       { title: vscode.l10n.t('Export Figure'), placeHolder: vscode.l10n.t('Format of the figure') },
     );
     if (!pick) return;
-    const folder = folderOf(session);
+    const folder = folderOf(session.uri);
     const name = figureFileName(session.fileName, session.cursor, pick.format);
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
@@ -88,7 +73,7 @@ export class FigureCommands {
       { title: vscode.l10n.t('Export Study Note'), placeHolder: vscode.l10n.t('Which steps get a figure') },
     );
     if (!pick) return;
-    const folder = folderOf(session);
+    const folder = folderOf(session.uri);
     if (!folder) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Save the graph file first: the note is written next to it.'));
       return;

@@ -14,6 +14,7 @@ import { commandArg, NodeArgSchema } from './commandArgs';
 import { isBackpropDocument, type SessionController } from './controller';
 import { shapeTuple } from '../shared/format';
 import type { GraphSession } from './session';
+import { exists, folderOf } from './workspaceFolder';
 
 function nodeAtCursor(session: GraphSession): GraphNode | undefined {
   const editor = vscode.window.activeTextEditor;
@@ -59,8 +60,7 @@ export async function saveTensor(controller: SessionController, arg?: unknown): 
   }
   const choice = available.length === 1 ? available[0] : await vscode.window.showQuickPick(available, { title: vscode.l10n.t('Save Tensor: {0}', node.label) });
   if (!choice?.tensor) return;
-  const docUri = vscode.Uri.parse(session.uri);
-  const folder = docUri.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(docUri, '..');
+  const folder = folderOf(session.uri);
   const fileName = `${key}${choice.suffix}.npy`;
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
@@ -76,13 +76,4 @@ export async function saveTensor(controller: SessionController, arg?: unknown): 
   }
   await vscode.workspace.fs.writeFile(target, writeNpy(choice.tensor));
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} {1} to {2} (np.load reads it).', choice.label, shapeTuple(choice.tensor.shape), vscode.workspace.asRelativePath(target)));
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
