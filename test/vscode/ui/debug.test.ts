@@ -7,9 +7,9 @@
  *   npm run package && node --import tsx --test test/vscode/ui/debug.test.ts
  */
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { asScalar, close, nodeData, openWorkbench, quickOpen, screenshot, stepperFrame, until, waitCursor, type Workbench } from './workbench';
+import { asScalar, close, nodeData, quickOpen, screenshot, stepperFrame, until, useWorkbench, waitCursor } from './workbench';
 
 interface VariableRow {
   name: string;
@@ -56,18 +56,11 @@ async function callStackFrame(page: Page, ok: (name: string) => boolean): Promis
 }
 
 describe('debugging buy-apple-orange from the UI', { timeout: 300_000 }, () => {
-  let wb: Workbench;
+  const wb = useWorkbench({ theme: 'Default Dark Modern' });
   let frame: Frame;
 
-  before(async () => {
-    wb = await openWorkbench({ theme: 'Default Dark Modern' });
-  });
-  after(async () => {
-    await wb?.close();
-  });
-
   it('starts with the editor title button "Debug Graph" and stops on entry', async () => {
-    const { page } = wb;
+    const { page } = wb();
     await quickOpen(page, 'buy-apple-orange.backprop');
     const button = page.locator('.editor-actions .action-label[aria-label^="Debug Graph"]').first();
     await button.waitFor({ timeout: 20_000 });
@@ -94,7 +87,7 @@ describe('debugging buy-apple-orange from the UI', { timeout: 300_000 }, () => {
   });
 
   it("the toolbar's Step Over runs one node: the panel and the Variables pane follow", async () => {
-    const { page } = wb;
+    const { page } = wb();
     for (let i = 1; i <= 4; i++) {
       await toolbarButton(page, 'Step Over').click();
       await waitCursor(frame, i);
@@ -109,7 +102,7 @@ describe('debugging buy-apple-orange from the UI', { timeout: 300_000 }, () => {
   });
 
   it("the toolbar's Step Back un-runs it: the gradient leaves the panel again", async () => {
-    const { page } = wb;
+    const { page } = wb();
     await toolbarButton(page, 'Step Back').click();
     await waitCursor(frame, 4);
     assert.equal(await nodeData(frame, 'tax', 'data-grad'), undefined, 'no gradient at tax after stepping back');

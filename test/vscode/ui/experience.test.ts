@@ -7,13 +7,13 @@
  *   npm run package && node --import tsx --test test/vscode/ui/experience.test.ts
  */
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
   asScalar,
   close,
   nodeData,
-  openWorkbench,
+  openStepper,
   quickOpen,
   rootState,
   runFromPalette,
@@ -21,9 +21,9 @@ import {
   showBackpropSidebar,
   stepperFrame,
   until,
+  useWorkbench,
   viewRows,
   waitCursor,
-  type Workbench,
 } from './workbench';
 
 /** Figure 5-17: every edge FROM->TO:ARG with its forward value and its gradient. */
@@ -90,21 +90,15 @@ async function typeIntoEditor(page: Page, lineText: string, from: string, to: st
 }
 
 describe('the stepping experience on buy-apple-orange', { timeout: 400_000 }, () => {
-  let wb: Workbench;
+  const wb = useWorkbench({ theme: 'Default Dark Modern' });
   let frame: Frame;
 
   before(async () => {
-    wb = await openWorkbench({ theme: 'Default Dark Modern' });
-    await quickOpen(wb.page, 'buy-apple-orange.backprop');
-    await runFromPalette(wb.page, 'Backprop: Open Stepper');
-    frame = await stepperFrame(wb.page);
-  });
-  after(async () => {
-    await wb?.close();
+    frame = await openStepper(wb().page, 'buy-apple-orange.backprop');
   });
 
   it('after the backward pass every edge shows the book’s value and gradient', async () => {
-    await runFromPalette(wb.page, 'Backprop: Run Backward Pass');
+    await runFromPalette(wb().page, 'Backprop: Run Backward Pass');
     const { total } = await rootState(frame);
     await waitCursor(frame, total);
     for (const [edge, book] of Object.entries(BOOK_EDGES)) {
@@ -120,7 +114,7 @@ describe('the stepping experience on buy-apple-orange', { timeout: 400_000 }, ()
   });
 
   it('the sidebar’s Nodes rows and the editor’s inline hints show the same numbers', async () => {
-    const { page } = wb;
+    const { page } = wb();
     await showBackpropSidebar(page);
     const rows = await until('every node in the Nodes view with its gradient', async () => {
       const r = await viewRows(page, 'Nodes');
@@ -154,15 +148,15 @@ describe('the stepping experience on buy-apple-orange', { timeout: 400_000 }, ()
     await slider.fill(String(total));
     await waitCursor(frame, total);
     assert.ok(close(asScalar(await nodeData(frame, 'tax', 'data-grad')), 650));
-    await runFromPalette(wb.page, 'Backprop: Previous Step');
+    await runFromPalette(wb().page, 'Backprop: Previous Step');
     await waitCursor(frame, total - 1);
-    await runFromPalette(wb.page, 'Backprop: Next Step');
+    await runFromPalette(wb().page, 'Backprop: Next Step');
     await waitCursor(frame, total);
     assert.ok(close(asScalar(await nodeData(frame, 'apple', 'data-grad')), 2.2));
   });
 
   it('a window reload restores the panel at the same step', async () => {
-    const { page } = wb;
+    const { page } = wb();
     await runFromPalette(page, 'Backprop: Previous Step');
     const before = await rootState(frame);
     // The old workbench is still on the page for a moment after the command: wait for the reload.
@@ -181,7 +175,7 @@ describe('the stepping experience on buy-apple-orange', { timeout: 400_000 }, ()
   });
 
   it('editing a leaf’s number in the editor updates the panel without losing the step', async () => {
-    const { page } = wb;
+    const { page } = wb();
     await quickOpen(page, 'buy-apple-orange.backprop');
     const before = await rootState(frame);
     await typeIntoEditor(page, 'apple = 100', '100', '200');
@@ -198,19 +192,11 @@ describe('the stepping experience on buy-apple-orange', { timeout: 400_000 }, ()
 });
 
 describe('Toggle Composite Layers on sigmoid', { timeout: 300_000 }, () => {
-  let wb: Workbench;
-  before(async () => {
-    wb = await openWorkbench({ theme: 'Default Light Modern' });
-  });
-  after(async () => {
-    await wb?.close();
-  });
+  const wb = useWorkbench({ theme: 'Default Light Modern' });
 
   it('shows the book’s four nodes and the same input gradient', async () => {
-    const { page } = wb;
-    await quickOpen(page, 'sigmoid.backprop');
-    await runFromPalette(page, 'Backprop: Open Stepper');
-    let frame = await stepperFrame(page);
+    const { page } = wb();
+    let frame = await openStepper(page, 'sigmoid.backprop');
     await runFromPalette(page, 'Backprop: Run Backward Pass');
     let s = await rootState(frame);
     await waitCursor(frame, s.total);

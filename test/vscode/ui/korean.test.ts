@@ -6,33 +6,24 @@
  * The screenshot (test-artifacts/ui-ko.png) is the README's docs/screenshot-ko.png.
  */
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { escapeRegExp, openWorkbench, quickOpen, runFromPalette, screenshot, stepperFrame, until, viewRows, waitCursor, rootState, type Workbench } from './workbench';
+import { escapeRegExp, openStepper, rootState, runFromPalette, screenshot, until, useWorkbench, viewRows, waitCursor } from './workbench';
 
 const HANGUL = /[가-힣]/;
 
 describe('VS Code in Korean (display language ko)', { timeout: 300_000 }, () => {
-  let wb: Workbench;
+  const wb = useWorkbench({ locale: 'ko', theme: 'Default Light Modern' });
   let frame: Frame;
 
-  before(async () => {
-    wb = await openWorkbench({ locale: 'ko', theme: 'Default Light Modern' });
-  });
-  after(async () => {
-    await wb?.close();
-  });
-
   it('the workbench speaks Korean: the Explorer is 탐색기', async () => {
-    const explorer = wb.page.locator('.activitybar .action-label[aria-label^="탐색기"]');
+    const explorer = wb().page.locator('.activitybar .action-label[aria-label^="탐색기"]');
     await explorer.first().waitFor({ timeout: 30_000 });
   });
 
   it('the palette lists the Korean command titles and runs "Backprop: 스테퍼 열기"', async () => {
-    const { page } = wb;
-    await quickOpen(page, 'buy-apple-orange.backprop');
-    await runFromPalette(page, 'Backprop: 스테퍼 열기');
-    frame = await stepperFrame(page);
+    const { page } = wb();
+    frame = await openStepper(page, 'buy-apple-orange.backprop', 'Backprop: 스테퍼 열기');
     // More Korean titles, each as the palette filters to it.
     const input = page.locator('.quick-input-widget .quick-input-box input');
     for (const title of ['Backprop: 순전파 한 단계', 'Backprop: 역전파 한 단계', 'Backprop: 예제 열기…']) {
@@ -46,7 +37,7 @@ describe('VS Code in Korean (display language ko)', { timeout: 300_000 }, () => 
   });
 
   it('the panel’s toolbar and detail pane are in Korean', async () => {
-    const { page } = wb;
+    const { page } = wb();
     assert.equal((await frame.locator('#position').textContent())?.trim(), '순전파 0/4 · 역전파 0/4');
     const forward = frame.locator('vscode-toolbar-button[data-command="stepForward"]');
     assert.equal(await forward.getAttribute('label'), '순전파 한 단계');
@@ -62,7 +53,7 @@ describe('VS Code in Korean (display language ko)', { timeout: 300_000 }, () => 
   });
 
   it('the Nodes view (노드) shows the graph, and the screenshot is taken', async () => {
-    const { page } = wb;
+    const { page } = wb();
     const item = page.locator('.activitybar .action-item').filter({ has: page.locator('.action-label[aria-label="Backprop"]') });
     await item.first().click();
     await page.locator('.pane-header', { hasText: /노드/ }).first().waitFor({ timeout: 10_000 });

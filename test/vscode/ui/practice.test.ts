@@ -6,26 +6,17 @@
  *   npm run package && node --import tsx --test test/vscode/ui/practice.test.ts
  */
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { openWorkbench, quickOpen, rootState, runFromPalette, screenshotPanel, stepperFrame, until, waitCursor, type Workbench } from './workbench';
+import { openStepper, rootState, runFromPalette, screenshotPanel, stepperFrame, until, useWorkbench, waitCursor } from './workbench';
 
 describe('Backprop: Practice Backward Pass on buy-apple', { timeout: 300_000 }, () => {
-  let wb: Workbench;
+  const wb = useWorkbench({ theme: 'Default Light Modern' });
   let frame: Frame;
 
-  before(async () => {
-    wb = await openWorkbench({ theme: 'Default Light Modern' });
-  });
-  after(async () => {
-    await wb?.close();
-  });
-
   it('hides the gradients of the step, checks wrong and right answers, keeps the score', async () => {
-    const { page } = wb;
-    await quickOpen(page, 'buy-apple.backprop');
-    await runFromPalette(page, 'Backprop: Open Stepper');
-    frame = await stepperFrame(page);
+    const { page } = wb();
+    frame = await openStepper(page, 'buy-apple.backprop');
     await runFromPalette(page, 'Backprop: Run Forward Pass');
     const forward = (await waitCursor(frame, 2)).cursor;
     await runFromPalette(page, 'Backprop: Practice Backward Pass');

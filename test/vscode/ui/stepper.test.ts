@@ -8,24 +8,23 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
   asScalar,
   close,
   nodeData,
-  openWorkbench,
+  openStepper,
   quickOpen,
   rootState,
   runFromPalette,
   screenshot,
   screenshotPanel,
   showBackpropSidebar,
-  stepperFrame,
   until,
+  useWorkbench,
   viewRows,
   waitCursor,
-  type Workbench,
 } from './workbench';
 
 const STEP_LIMIT = 50;
@@ -43,21 +42,12 @@ async function nodeRow(page: Page, label: string, ok: (description: string) => b
 }
 
 describe('buy-apple-orange from the command palette (dark theme)', { timeout: 300_000 }, () => {
-  let wb: Workbench;
+  const wb = useWorkbench({ theme: 'Default Dark Modern' });
   let frame: Frame;
 
-  before(async () => {
-    wb = await openWorkbench({ theme: 'Default Dark Modern' });
-  });
-  after(async () => {
-    await wb?.close();
-  });
-
   it('opens the file with Quick Open and the stepper with "Backprop: Open Stepper"', async () => {
-    const { page } = wb;
-    await quickOpen(page, 'buy-apple-orange.backprop');
-    await runFromPalette(page, 'Backprop: Open Stepper');
-    frame = await stepperFrame(page);
+    const { page } = wb();
+    frame = await openStepper(page, 'buy-apple-orange.backprop');
     const s = await rootState(frame);
     assert.equal(s.cursor, 0);
     assert.equal(s.phase, 'forward');
@@ -68,7 +58,7 @@ describe('buy-apple-orange from the command palette (dark theme)', { timeout: 30
   });
 
   it('steps the whole forward pass from the palette: price = 715', async () => {
-    const { page } = wb;
+    const { page } = wb();
     let s = await rootState(frame);
     while (s.phase === 'forward') {
       assert.ok(s.cursor < STEP_LIMIT, 'the forward pass never ends');
@@ -81,7 +71,7 @@ describe('buy-apple-orange from the command palette (dark theme)', { timeout: 30
   });
 
   it('steps the whole backward pass from the palette: ∂price/∂tax = 650, in the webview and the sidebar', async () => {
-    const { page } = wb;
+    const { page } = wb();
     let s = await rootState(frame);
     while (s.phase !== 'done') {
       assert.ok(s.cursor < STEP_LIMIT, 'the backward pass never ends');
@@ -107,7 +97,7 @@ describe('buy-apple-orange from the command palette (dark theme)', { timeout: 30
   });
 
   it('"Backprop: Previous Step" takes the last gradient away again', async () => {
-    const { page } = wb;
+    const { page } = wb();
     const end = await rootState(frame);
     const before = await gradCount(frame);
     await runFromPalette(page, 'Backprop: Previous Step');
@@ -131,10 +121,10 @@ describe('buy-apple-orange from the command palette (dark theme)', { timeout: 30
   });
 
   it('a syntax error typed into the editor shows in the Problems panel with its line and column', async () => {
-    const { page } = wb;
+    const { page } = wb();
     const file = 'chain-rule.backprop';
     await quickOpen(page, file);
-    const text = readFileSync(join(wb.workspace, file), 'utf8');
+    const text = readFileSync(join(wb().workspace, file), 'utf8');
     const lines = text.split('\n');
     const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     await editor.click();
@@ -157,19 +147,11 @@ describe('buy-apple-orange from the command palette (dark theme)', { timeout: 30
 });
 
 describe('the panel at the end of the backward pass (light theme)', { timeout: 300_000 }, () => {
-  let wb: Workbench;
-  before(async () => {
-    wb = await openWorkbench({ theme: 'Default Light Modern' });
-  });
-  after(async () => {
-    await wb?.close();
-  });
+  const wb = useWorkbench({ theme: 'Default Light Modern' });
 
   it('"Backprop: Run Backward Pass" reaches the book’s gradients', async () => {
-    const { page } = wb;
-    await quickOpen(page, 'buy-apple-orange.backprop');
-    await runFromPalette(page, 'Backprop: Open Stepper');
-    const frame = await stepperFrame(page);
+    const { page } = wb();
+    const frame = await openStepper(page, 'buy-apple-orange.backprop');
     await runFromPalette(page, 'Backprop: Run Forward Pass');
     await runFromPalette(page, 'Backprop: Run Backward Pass');
     const { total } = await rootState(frame);

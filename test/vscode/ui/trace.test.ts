@@ -6,26 +6,17 @@
  *   npm run package && node --import tsx --test test/vscode/ui/trace.test.ts
  */
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { asScalar, close, nodeData, openWorkbench, quickOpen, rootState, runFromPalette, screenshot, stepperFrame, until, waitCursor, type Workbench } from './workbench';
+import { asScalar, close, nodeData, openStepper, rootState, runFromPalette, screenshot, until, useWorkbench, waitCursor } from './workbench';
 
 describe('tracing buggy_buy_apple_orange.py from the command palette', { timeout: 300_000 }, () => {
-  let wb: Workbench;
+  const wb = useWorkbench({ theme: 'Default Dark Modern' });
   let frame: Frame;
 
-  before(async () => {
-    wb = await openWorkbench({ theme: 'Default Dark Modern' });
-  });
-  after(async () => {
-    await wb?.close();
-  });
-
   it('"Backprop: Trace Python File" opens the stepper on the graph the script ran', async () => {
-    const { page } = wb;
-    await quickOpen(page, 'buggy_buy_apple_orange.py');
-    await runFromPalette(page, 'Backprop: Trace Python File');
-    frame = await stepperFrame(page);
+    const { page } = wb();
+    frame = await openStepper(page, 'buggy_buy_apple_orange.py', 'Backprop: Trace Python File');
     const s = await rootState(frame);
     assert.equal(s.total, 8);
     assert.equal(asScalar(await nodeData(frame, 'apple', 'data-value')), 100);
@@ -34,11 +25,11 @@ describe('tracing buggy_buy_apple_orange.py from the command palette', { timeout
   it('marks mul_tax_layer (and the other multiply layers of the same buggy class), not the add layer', async () => {
     await until('mul_tax_layer marked', async () => (await frame.locator('[data-node="mul_tax_layer"].mismatch').count()) === 1);
     assert.equal(await frame.locator('[data-node="add_apple_orange_layer"].mismatch').count(), 0);
-    await screenshot(wb.page, 'ui-trace-01-mismatch');
+    await screenshot(wb().page, 'ui-trace-01-mismatch');
   });
 
   it("steps from the palette and shows the script's own (wrong) numbers", async () => {
-    const { page } = wb;
+    const { page } = wb();
     let s = await rootState(frame);
     while (s.phase === 'forward') {
       await runFromPalette(page, 'Backprop: Step Forward');
@@ -54,7 +45,7 @@ describe('tracing buggy_buy_apple_orange.py from the command palette', { timeout
   });
 
   it('shows the mismatch in the Problems panel at the backward call', async () => {
-    const { page } = wb;
+    const { page } = wb();
     await page.keyboard.press('Control+Shift+M'); // View: Problems
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'mul_tax_layer.backward returned dx = 650' }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });

@@ -6,9 +6,9 @@
  * open an example, step, read the numbers from the webview, run the gradient check.
  */
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { asScalar, close, nodeData, openWorkbench, quickOpen, rootState, runFromPalette, screenshot, stepperFrame, until, waitCursor, type Workbench } from './workbench';
+import { asScalar, close, nodeData, openStepper, quickOpen, rootState, runFromPalette, screenshot, until, useWorkbench, waitCursor } from './workbench';
 
 const EXTENSION_ID = 'backprop-stepper.backprop-stepper';
 
@@ -30,21 +30,12 @@ async function gradcheckFrame(page: Page): Promise<Frame> {
 }
 
 describe('the web bundle in the web worker extension host', { timeout: 300_000 }, () => {
-  let wb: Workbench;
   const log: string[] = [];
-
-  before(async () => {
-    wb = await openWorkbench({ settings: { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } }, logLevel: 'trace', console: log });
-  });
-  after(async () => {
-    await wb?.close();
-  });
+  const wb = useWorkbench({ settings: { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } }, logLevel: 'trace', console: log });
 
   it('steps buy-apple-orange to the book’s numbers, running in the LocalWebWorker host', async () => {
-    const { page } = wb;
-    await quickOpen(page, 'buy-apple-orange.backprop');
-    await runFromPalette(page, 'Backprop: Open Stepper');
-    const frame = await stepperFrame(page);
+    const { page } = wb();
+    const frame = await openStepper(page, 'buy-apple-orange.backprop');
     await runFromPalette(page, 'Backprop: Run Forward Pass');
     const fwd = await until('the end of the forward pass', async () => {
       const s = await rootState(frame);
@@ -64,7 +55,7 @@ describe('the web bundle in the web worker extension host', { timeout: 300_000 }
   });
 
   it('Gradient Check runs there too and shows every leaf agreeing with backprop', async () => {
-    const { page } = wb;
+    const { page } = wb();
     await quickOpen(page, 'buy-apple-orange.backprop');
     await runFromPalette(page, 'Backprop: Gradient Check');
     const frame = await gradcheckFrame(page);

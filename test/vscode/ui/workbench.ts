@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../browser';
 import { installVsix, makeTempRoot, startCodeServer, type CodeServer } from '../codeServer';
@@ -98,6 +99,24 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The workbench of the tests in the enclosing `describe` (or file): opened with `options` before
+ * them, closed after them. The returned function gives it, inside a test or a later `before`.
+ */
+export function useWorkbench(options: WorkbenchOptions = {}): () => Workbench {
+  let wb: Workbench | undefined;
+  before(async () => {
+    wb = await openWorkbench(options);
+  });
+  after(async () => {
+    await wb?.close();
+  });
+  return () => {
+    if (!wb) throw new Error('no workbench: useWorkbench opens it in a before hook');
+    return wb;
+  };
 }
 
 /** Rows of the open quick input (command palette, quick open). */
@@ -205,6 +224,16 @@ export async function stepperFrame(page: Page, timeoutMs = 60_000): Promise<Fram
     }
     return undefined;
   }, timeoutMs);
+}
+
+/**
+ * Opens `fileName` with Quick Open, runs `command` from the palette ("Backprop: Open Stepper" unless
+ * told otherwise) and gives the stepper's frame once it shows the graph.
+ */
+export async function openStepper(page: Page, fileName: string, command = 'Backprop: Open Stepper'): Promise<Frame> {
+  await quickOpen(page, fileName);
+  await runFromPalette(page, command);
+  return stepperFrame(page);
 }
 
 export interface RootState {
