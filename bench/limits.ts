@@ -10,10 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { CliIo } from '../src/cli/io';
-import { main } from '../src/cli/main';
 import { readBoundedTextFile } from '../src/cli/readFile';
 import { compile } from '../src/language/index';
+import { runCliInMemory } from './cliInMemory';
 import { fmt, median, table } from './stats';
 
 interface Answer {
@@ -23,18 +22,8 @@ interface Answer {
 
 /** The CLI in-process on an in-memory file `p.backprop` (or a real path). */
 async function cli(args: string[], source?: string): Promise<Answer> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    readBytes: () => {
-      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-    },
-    writeBytes: () => undefined,
-    stdout: (t) => void (stdout.length < 4096 ? (stdout += t) : undefined),
-    stderr: (t) => void (stderr += t),
-    readFile: (p) => (source !== undefined && p === 'p.backprop' ? source : readBoundedTextFile(p, 800_000)),
-  };
-  const code = await main(args, io);
+  const files: Record<string, string> = source === undefined ? {} : { 'p.backprop': source };
+  const { code, stdout, stderr } = await runCliInMemory(args, files, { readOther: (p) => readBoundedTextFile(p, 800_000), stdoutLimit: 4096 });
   const text = (stderr || stdout).trim().split('\n');
   const says = args[0] === 'gradcheck' ? (stdout.split('\n').find((l) => l.startsWith('checked')) ?? text[0]) : text[0];
   return { says: `exit ${code}: ${says}` };
@@ -59,14 +48,8 @@ const CASES: Record<string, (dir: string) => Promise<Answer> | Answer> = {
   'run: (-8) ** 0.5': () => cli(['run', 'p.backprop'], 'x = -8\ny = x ** 0.5'),
   'run: 0 ** -1': () => cli(['run', 'p.backprop'], 'x = 0\ny = x ** -1'),
   'run --expand: sigmoid(-800), gradient': async () => {
-    let out = '';
-    const io: CliIo = {
-    readBytes: () => {
-      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-    },
-    writeBytes: () => undefined, stdout: (t) => void (out += t), stderr: () => undefined, readFile: () => 'x = -800\ny = sigmoid(x)' };
-    await main(['run', 'p.backprop', '--json', '--expand'], io);
-    return { says: `grads ${JSON.stringify((JSON.parse(out) as { grads: unknown }).grads)}` };
+    const { stdout } = await runCliInMemory(['run', 'p.backprop', '--json', '--expand'], { 'p.backprop': 'x = -800\ny = sigmoid(x)' });
+    return { says: `grads ${JSON.stringify((JSON.parse(stdout) as { grads: unknown }).grads)}` };
   },
   'train --lr 1e300': () => cli(['train', '--lr', '1e300']),
   'gradcheck: leaf of 2,500': () => cli(['gradcheck', 'p.backprop'], leaf(2_500)),
@@ -82,14 +65,8 @@ const CASES: Record<string, (dir: string) => Promise<Answer> | Answer> = {
   'train --hidden 10000000': () => cli(['train', '--hidden', '10000000']),
   'constructor(x), __proto__(x), toString(x)': () => firstDiagnostic('x = 1\ny = constructor(x) + __proto__(x) + toString(x)'),
   'run --json: a variable named __proto__': async () => {
-    let out = '';
-    const io: CliIo = {
-    readBytes: () => {
-      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-    },
-    writeBytes: () => undefined, stdout: (t) => void (out += t), stderr: () => undefined, readFile: () => '__proto__ = 2\ny = __proto__ * 3' };
-    await main(['run', 'p.backprop', '--json'], io);
-    return { says: out.trim() };
+    const { stdout } = await runCliInMemory(['run', 'p.backprop', '--json'], { 'p.backprop': '__proto__ = 2\ny = __proto__ * 3' });
+    return { says: stdout.trim() };
   },
   'train __proto__ 5': () => cli(['train', '__proto__', '5']),
   'café (NFC) vs café (NFD)': () => firstDiagnostic('caf\u00e9 = 1\ny = cafe\u0301 * 2'),

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
-import type { CliIo } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
+import { type CliRun, runCliInMemory } from '../../bench/cliInMemory';
 import { readMaybeGzip } from '../../src/node/mnistFolder';
 import { backprop, gradientCheck, MAX_GRADCHECK_WORK, planGradientCheck } from '../../src/engine/numgrad';
 import { nonFiniteMessage } from '../../src/engine/nonFinite';
@@ -26,29 +25,9 @@ import { createEngine } from '../../src/host/engineBinding';
 import { compileOk } from './language-helpers';
 import { assertBounded, measure, measureAsync } from './limits-helpers';
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], source?: string): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    readBytes: () => {
-      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-    },
-    writeBytes: () => undefined,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readFile: () => {
-      if (source === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return source;
-    },
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
+/** The CLI in-process with `source` as the file p.backprop (no file at all without it). */
+function cli(args: string[], source?: string): Promise<CliRun> {
+  return runCliInMemory(args, source === undefined ? {} : { 'p.backprop': source });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-limits-engine-'));

@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/io';
+import { runCliInMemory as cli } from '../../bench/cliInMemory';
 import { readBoundedTextFile } from '../../src/cli/readFile';
 import { compile } from '../../src/language/index';
 import { boundedEditDistance, nearestName } from '../../src/language/diagnostics';
@@ -20,31 +19,6 @@ const MEMBER_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '_
 
 function messages(source: string): string[] {
   return compile(source).diagnostics.map((d) => `${d.range.start.line}:${d.range.start.column} ${d.severity}: ${d.message}`);
-}
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], files: Record<string, string> = {}): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    readBytes: () => {
-      throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-    },
-    writeBytes: () => undefined,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readFile: (p) => {
-      if (!Object.hasOwn(files, p)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return files[p];
-    },
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-limits-'));
