@@ -4,32 +4,20 @@
  * nodes and the panel stayed at "Laying out…" for minutes; it must draw in bounded time.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { generateProgram } from '../../bench/graph2000';
-import { ARTIFACTS, ensureBuilt, launch, openPanel } from './harness';
+import { ARTIFACTS, openPanel, useBrowser } from './harness';
 
 /** Generous for a loaded 2-core machine, far below the old hang. */
 const DRAW_BOUND_MS = 60_000;
 
-let browser: Browser;
-
-before(async () => {
-  await ensureBuilt();
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('panel on a graph with very long edges', () => {
   test('generateProgram(2000) draws in bounded time, every node and edge once, and steps', async (t) => {
     const t0 = performance.now();
-    const p = await openPanel(browser, { source: generateProgram(2000), example: 'graph2000.backprop', width: 1200, height: 700 });
+    const p = await openPanel(browser(), { source: generateProgram(2000), example: 'graph2000.backprop', width: 1200, height: 700 });
     const { page } = p;
     try {
       const root = page.locator('#backprop-root');

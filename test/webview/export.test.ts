@@ -4,24 +4,13 @@
  * looks like the panel itself (pixel difference under 1 %); the PNG is a real PNG at twice the size.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { parseWebviewMessage, type WebviewToHost } from '../../src/shared/protocol';
-import { ARTIFACTS, ensureBuilt, launch, openPanel, type PanelPage } from './harness';
+import { ARTIFACTS, openPanel, type PanelPage, useBrowser } from './harness';
 
-let browser: Browser;
-
-before(async () => {
-  await ensureBuilt();
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function figure(p: PanelPage, requestId: number, format: 'svg' | 'png'): Promise<string> {
   p.host.post({ type: 'exportFigure', requestId, format });
@@ -41,7 +30,7 @@ async function figure(p: PanelPage, requestId: number, format: 'svg' | 'png'): P
 
 /** Share of pixels that differ by more than `tol` in some channel, between two PNG screenshots. */
 async function pixelDifference(a: Buffer, b: Buffer, tol = 48): Promise<number> {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   try {
     // tsx (esbuild keepNames) wraps named functions in `__name(...)`: give the page one.
     await page.evaluate('window.__name = (f) => f');
@@ -83,7 +72,7 @@ async function pixelDifference(a: Buffer, b: Buffer, tol = 48): Promise<number> 
 describe('Export Figure', () => {
   for (const theme of ['light', 'dark'] as const) {
     test(`buy-apple-orange in Korean, ${theme} theme: a self-contained SVG that looks like the panel`, async () => {
-      const p = await openPanel(browser, { example: 'buy-apple-orange.backprop', locale: 'ko', theme, width: 1600, height: 900 });
+      const p = await openPanel(browser(), { example: 'buy-apple-orange.backprop', locale: 'ko', theme, width: 1600, height: 900 });
       const { page, host } = p;
       try {
         await host.goTo(host.session.totalSteps);
@@ -107,7 +96,7 @@ describe('Export Figure', () => {
         const box = await page.locator('svg.graph').boundingBox();
         assert.ok(box && box.width >= w && box.height >= h, `the panel shows the whole ${w}×${h} graph`);
         const live = await page.screenshot({ clip: { x: box.x, y: box.y, width: Math.floor(w), height: Math.floor(h) } });
-        const alone = await browser.newPage({ viewport: { width: Math.ceil(w) + 10, height: Math.ceil(h) + 10 }, deviceScaleFactor: 1 });
+        const alone = await browser().newPage({ viewport: { width: Math.ceil(w) + 10, height: Math.ceil(h) + 10 }, deviceScaleFactor: 1 });
         await alone.setContent(`<!DOCTYPE html><html><body style="margin:0">${svg.replace(/^<\?xml[^>]*>/, '')}</body></html>`);
         const drawn = await alone.screenshot({ clip: { x: 0, y: 0, width: Math.floor(w), height: Math.floor(h) } });
         await alone.close();

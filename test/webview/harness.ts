@@ -6,6 +6,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createEngine } from '../../src/host/engineBinding';
 import { GraphSession, type StepDeltas } from '../../src/host/session';
@@ -66,6 +67,29 @@ export function l10nBundle(lang: string): L10nBundle {
   const candidates = [`bundle.l10n.${tag}.json`, `bundle.l10n.${tag.split('-')[0]}.json`, 'bundle.l10n.json'];
   const file = candidates.map((f) => join(ROOT, 'l10n', f)).find((f) => existsSync(f)) ?? join(ROOT, 'l10n/bundle.l10n.json');
   return JSON.parse(readFileSync(file, 'utf8')) as L10nBundle;
+}
+
+/**
+ * One chromium for the tests of the file (or of the enclosing `describe`): before them `build`
+ * (the panel's bundle unless told otherwise) and the launch, after them the close. The returned
+ * function gives the browser inside a test, or in a later `before` of a `describe`: at a file's top
+ * level Node 20 starts the `before` hooks together, so a top-level one cannot count on it (that is
+ * why legibility.test.ts, which measures in its top-level `before`, launches its own).
+ */
+export function useBrowser(build: () => Promise<void> = ensureBuilt): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    await build();
+    browser = await launch();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('no browser: useBrowser launches it in a before hook');
+    return browser;
+  };
 }
 
 /** The webview page, as the extension's `panelHtml` writes it, plus the test's theme and fake API. */

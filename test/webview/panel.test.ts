@@ -3,30 +3,19 @@
  * extension's strict CSP, driven by a fake host that runs the real engine on the book's examples.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { WebviewToHost } from '../../src/shared/protocol';
 import { writeNpz } from '../../src/engine/io/npz';
 import { Tensor } from '../../src/engine/tensor';
 import { foldedConstants } from '../../webview/layout';
-import { ARTIFACTS, type OpenOptions, type PanelPage, ensureBuilt, launch, openPanel } from './harness';
+import { ARTIFACTS, type OpenOptions, type PanelPage, openPanel, useBrowser } from './harness';
 
-let browser: Browser;
-
-before(async () => {
-  await ensureBuilt();
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function open(opts: OpenOptions = {}): Promise<PanelPage> {
-  return openPanel(browser, opts);
+  return openPanel(browser(), opts);
 }
 
 async function waitCursor(page: Page, cursor: number, timeout = 5000): Promise<void> {

@@ -4,21 +4,11 @@
  * right ones (fractions and decimals alike) reveal the gradient; the score is kept per file.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { checkAnswer, parseAnswer } from '../../webview/practice';
-import { ensureBuilt, launch, openPanel } from './harness';
+import { openPanel, useBrowser } from './harness';
 
-let browser: Browser;
-
-before(async () => {
-  await ensureBuilt();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('practice answers', () => {
   test('decimals, fractions, lists and rows; right within the precision written', () => {
@@ -39,7 +29,7 @@ describe('practice answers', () => {
 
 describe('practice mode in the panel', () => {
   test('buy-apple: hidden gradients, a wrong answer shows the rule and arithmetic, right ones reveal, score kept', async () => {
-    const p = await openPanel(browser, { example: 'buy-apple.backprop', width: 1100, height: 620 });
+    const p = await openPanel(browser(), { example: 'buy-apple.backprop', width: 1100, height: 620 });
     const { page, host } = p;
     try {
       host.post({ type: 'practice', enabled: true });

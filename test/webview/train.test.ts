@@ -6,14 +6,14 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { GradCheckReport } from '../../src/engine/train/gradcheckReport';
 import type { EpochReport } from '../../src/engine/train/trainer';
 import { panelHtml } from '../../src/host/panelHtml';
 import type { TrainHostToWebview, TrainRunInfo } from '../../src/shared/protocol';
-import { l10nBundle, launch } from './harness';
+import { l10nBundle, useBrowser } from './harness';
 import { localizeTable, TRAIN_TEXT } from '../../src/shared/uiText';
 
 const ROOT = join(__dirname, '..', '..');
@@ -95,17 +95,10 @@ async function openTrain(browser: Browser): Promise<{ page: Page; send(m: TrainH
 }
 
 describe('training / gradient-check panel', () => {
-  let browser: Browser;
-  before(async () => {
-    await ensureBuilt();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser(ensureBuilt);
 
   test('a gradient check alone: its own view, titled as such, nothing empty above it', async () => {
-    const t = await openTrain(browser);
+    const t = await openTrain(browser());
     try {
       await t.send({ type: 'init', locale: 'en', run: null, losses: [], epochs: [], gradcheck: REPORT, gradcheckRunning: false });
       const { page } = t;
@@ -136,7 +129,7 @@ describe('training / gradient-check panel', () => {
   });
 
   test('chart readouts follow the cursor; the epoch axis has whole-number ticks', async () => {
-    const t = await openTrain(browser);
+    const t = await openTrain(browser());
     try {
       const losses = Array.from({ length: 600 }, (_, i) => 2.3 * Math.exp(-i / 150) + 0.05);
       const epochs: EpochReport[] = Array.from({ length: 4 }, (_, e) => ({ epoch: e, iteration: e * 3 + 1, trainAcc: 0.3 + 0.2 * e, testAcc: 0.28 + 0.2 * e }));
