@@ -273,6 +273,15 @@ def stable_in(frame, name):
     return loops is not None and counts.get(name, 0) <= 1 and name not in loops
 
 
+def stable_name(node, frame):
+    """expr_name(node), unless it is a bare name the frame assigns more than once or in a loop
+    (then the name may stand for another value at this call): None."""
+    nm = expr_name(node)
+    if nm is not None and (not isinstance(node, ast.Name) or stable_in(frame, nm)):
+        return nm
+    return None
+
+
 def _resolve(node, frame):
     """The object a simple expression (name, attribute, constant subscript) denotes, without
     calling anything; _MISSING when it cannot be told."""
@@ -602,6 +611,16 @@ class Recorder:
                 return None  # changed in place since: a new value
         return None
 
+    def call_value(self, obj, ex, kind, layer, attr, frame, event):
+        """The value id of an argument of a layer call (a forward input, a backward dout), named
+        after its expression `ex` at the call site (None: not known) when that name is stable."""
+        name, literal, expr = None, False, None
+        if ex is not None:
+            literal = is_literal(ex)
+            expr = expr_name(ex)
+            name = stable_name(ex, frame)
+        return self.value(obj, name, kind, layer, attr, expr=expr, literal=literal, frame=frame, event=event)
+
     def value(self, obj, name, kind, layer=None, attr=None, expr=None, literal=False, frame=None, event=None):
         """The value id of obj (a number or numeric array), recording it at first sight."""
         nk = _numeric_kind(obj)
@@ -702,9 +721,7 @@ class Recorder:
         name = None
         recv = site.receiver() if site is not None else None
         if recv is not None:
-            nm = expr_name(recv)
-            if nm is not None and (not isinstance(recv, ast.Name) or stable_in(site.frame, nm)):
-                name = nm
+            name = stable_name(recv, site.frame)
         if name is None and site is not None:
             name = search_name(inst, site.frame)
         file, class_line = _class_location(cls)
@@ -844,14 +861,7 @@ class Recorder:
                     continue
                 v = loc[p]
                 raw[p] = v
-                ex = exprs.get(p)
-                nm, lit, exn = None, False, None
-                if ex is not None:
-                    lit = is_literal(ex)
-                    exn = expr_name(ex)
-                    if exn is not None and (not isinstance(ex, ast.Name) or stable_in(site_frame, exn)):
-                        nm = exn
-                args[p] = self.value(v, nm, "arg", li, p, expr=exn, literal=lit, frame=site_frame, event=seq)
+                args[p] = self.call_value(v, exprs.get(p), "arg", li, p, site_frame, seq)
             ev["args"] = args
             candidates = None
             if not layer.get("_params_seen"):
@@ -882,14 +892,7 @@ class Recorder:
                 for kw in site.node.keywords if site.node is not None else []:
                     if kw.arg == params[0]:
                         dexprs[params[0]] = kw.value
-                ex = dexprs.get(params[0])
-                nm, lit, exn = None, False, None
-                if ex is not None:
-                    lit = is_literal(ex)
-                    exn = expr_name(ex)
-                    if exn is not None and (not isinstance(ex, ast.Name) or stable_in(site_frame, exn)):
-                        nm = exn
-                dout = self.value(dout_raw, nm, "dout", li, params[0], expr=exn, literal=lit, frame=site_frame, event=seq)
+                dout = self.call_value(dout_raw, dexprs.get(params[0]), "dout", li, params[0], site_frame, seq)
                 if _numeric_kind(dout_raw) == "np":
                     dout_raw = np.array(dout_raw, copy=True)  # backward may write into it
             ev["dout"] = dout
