@@ -102,8 +102,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 }
 
 /**
- * The workbench of the tests in the enclosing `describe` (or file): opened with `options` before
- * them, closed after them. The returned function gives it, inside a test or a later `before`.
+ * The workbench of the tests in the enclosing `describe`: opened with `options` before them, closed
+ * after them. The returned function gives it inside a test or a later `before` of that `describe`
+ * (not of a file's top level, where Node 20 starts the `before` hooks together).
  */
 export function useWorkbench(options: WorkbenchOptions = {}): () => Workbench {
   let wb: Workbench | undefined;
