@@ -54,6 +54,17 @@ async function noProblems(p: PanelPage): Promise<void> {
   assert.deepEqual(p.problems, [], 'console errors / page errors / failed requests');
 }
 
+/** Opens a panel with `opts`, runs `use` on it, then checks it met no problem; closes it whatever happens. */
+async function withPanel(opts: OpenOptions, use: (p: PanelPage) => Promise<void>): Promise<void> {
+  const p = await open(opts);
+  try {
+    await use(p);
+    await noProblems(p);
+  } finally {
+    await p.close();
+  }
+}
+
 const BOOK_EDGES = [
   'apple->apple_price:0',
   'apple_num->apple_price:1',
@@ -67,9 +78,8 @@ const BOOK_EDGES = [
 
 describe('panel on buy-apple-orange (fig. 5-17)', () => {
   test('forward pass with the toolbar, backward pass with the keyboard: every edge as in the book', async () => {
-    const p = await open();
-    const { page } = p;
-    try {
+    await withPanel({}, async (p) => {
+      const { page } = p;
       const root = page.locator('#backprop-root');
       assert.equal(await root.getAttribute('data-total'), '8');
       assert.equal(await root.getAttribute('data-cursor'), '0');
@@ -186,16 +196,12 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       await page.getByRole('button', { name: 'Previous Step' }).click();
       await waitCursor(page, 7);
       assert.deepEqual(commands(await p.posted()).slice(-4), ['reset', 'runForward', 'runBackward', 'previousStep']);
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('clicking a node shows its value, gradients and local rule; double-click reveals its line', async () => {
-    const p = await open();
-    const { page } = p;
-    try {
+    await withPanel({}, async (p) => {
+      const { page } = p;
       await p.host.goTo(8);
       await waitCursor(page, 8);
       await page.locator('[data-node="apple_price"]').click();
@@ -236,16 +242,12 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       await p.host.flushed();
       assert.equal(await page.locator('[data-node="tax"]').getAttribute('aria-selected'), 'true');
       assert.equal((await p.posted()).length, before);
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('pan by dragging and wheel, zoom with ctrl+wheel and buttons, the view kept across steps', async () => {
-    const p = await open();
-    const { page } = p;
-    try {
+    await withPanel({}, async (p) => {
+      const { page } = p;
       const transform = () => page.locator('g.viewport').getAttribute('transform');
       const parse = async () => {
         const m = /translate\(([-\d.]+) ([-\d.]+)\) scale\(([-\d.]+)\)/.exec((await transform()) ?? '');
@@ -293,10 +295,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
         });
       });
       assert.ok(inView, 'every node in view after F');
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('a reload restores the selection and the view', async () => {
@@ -329,9 +328,8 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
 describe('panel themes and languages', () => {
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     test(`${theme} theme at the end of the backward pass: screenshot, icons loaded, no CSP violation`, async () => {
-      const p = await open({ theme });
-      const { page } = p;
-      try {
+      await withPanel({ theme }, async (p) => {
+        const { page } = p;
         await p.host.goTo(8);
         await waitCursor(page, 8);
         await page.locator('[data-node="orange_price"]').click();
@@ -343,17 +341,13 @@ describe('panel themes and languages', () => {
         const adopted = await page.locator('vscode-toolbar-button').first().evaluate((el) => el.shadowRoot?.adoptedStyleSheets.length ?? 0);
         assert.ok(adopted > 0, 'shadow styles adopted');
         await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, `buy-apple-orange-${theme}.png`) });
-        await noProblems(p);
-      } finally {
-        await p.close();
-      }
+      });
     });
   }
 
   test('Korean UI: labels, accessible names and the rule in Korean', async () => {
-    const p = await open({ locale: 'ko', theme: 'light' });
-    const { page } = p;
-    try {
+    await withPanel({ locale: 'ko', theme: 'light' }, async (p) => {
+      const { page } = p;
       assert.equal(await page.locator('#position').textContent(), '순전파 0/4 · 역전파 0/4');
       await page.getByRole('button', { name: '순전파 끝까지' }).click();
       await waitCursor(page, 4);
@@ -365,33 +359,25 @@ describe('panel themes and languages', () => {
       assert.ok(/[가-힣]/.test(rule));
       await assert.doesNotReject(page.locator('#detail').getByText(rule).waitFor({ timeout: 2000 }));
       await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'buy-apple-orange-ko.png') });
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('an error from the host shows with its line and column', async () => {
-    const p = await open();
-    try {
+    await withPanel({}, async (p) => {
       p.host.post({ type: 'error', message: 'unknown name "appel"', line: 14, column: 15 });
       await p.host.flushed();
       const banner = p.page.getByRole('alert');
       assert.equal(await banner.textContent().then((s) => s?.replace('×', '')), 'unknown name "appel" (line 14, column 15)');
       // The last good graph stays on screen.
       assert.equal(await p.page.locator('[data-node]').count(), 9);
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });
 
 describe('panel on layers and matrices', () => {
   test('Toggle Composite Layers on sigmoid: four nodes, same input gradient', async () => {
-    const p = await open({ example: 'sigmoid.backprop' });
-    const { page } = p;
-    try {
+    await withPanel({ example: 'sigmoid.backprop' }, async (p) => {
+      const { page } = p;
       const fused = await page.locator('[data-node]:not(.leaf)').count();
       await p.host.goTo(p.host.session.totalSteps);
       await page.waitForFunction(() => document.querySelector('[data-node="x"]')?.hasAttribute('data-grad'));
@@ -407,16 +393,12 @@ describe('panel on layers and matrices', () => {
       close(await nodeAttr(page, 'x', 'data-grad'), gradFused as number, '∂x (expanded)');
       assert.equal(await page.locator('vscode-toolbar-button[data-command="toggleComposite"]').getAttribute('checked'), '');
       await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'sigmoid-expanded-light.png') });
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('batched Affine: shape chips on edges, tables with a colour scale in the detail pane', async () => {
-    const p = await open({ example: 'affine-batch.backprop', theme: 'dark' });
-    const { page } = p;
-    try {
+    await withPanel({ example: 'affine-batch.backprop', theme: 'dark' }, async (p) => {
+      const { page } = p;
       await p.host.goTo(p.host.session.totalSteps);
       await waitCursor(page, p.host.session.totalSteps);
       const e = await edges(page);
@@ -439,16 +421,12 @@ describe('panel on layers and matrices', () => {
       const bg = await detail.locator('.value table.tensor td').last().evaluate((td) => getComputedStyle(td).backgroundColor);
       assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'cells are coloured by value');
       await page.screenshot({ animations: 'disabled', path: join(ARTIFACTS, 'affine-batch-dark.png') });
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('clicking an element of ∂L/∂W writes its dot product out (row of Xᵀ times column of dout)', async () => {
-    const p = await open({ example: 'affine-batch.backprop' });
-    const { page } = p;
-    try {
+    await withPanel({ example: 'affine-batch.backprop' }, async (p) => {
+      const { page } = p;
       await p.host.goTo(p.host.session.totalSteps);
       await waitCursor(page, p.host.session.totalSteps);
       assert.equal(await page.locator('#detail').getAttribute('data-detail-node'), 'Y');
@@ -459,17 +437,13 @@ describe('panel on layers and matrices', () => {
       const text = (await line.textContent()) ?? '';
       assert.match(text, /^∂L\/∂W\[1\]\[2\] = X\[0\]\[1\]·∂L\/∂Y\[0\]\[2\] \+ X\[1\]\[1\]·∂L\/∂Y\[1\]\[2\] = 2 × \S+ \+ 4 × \S+ = (\S+)$/);
       assert.equal(Number(/= (\S+)$/.exec(text)?.[1]), grad[1][2], 'the sum is the gradient shown');
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('large tensors are summarised with a "show all" toggle', async () => {
     const source = 'seed 3\nX = randn(12, 10)\nY = relu(X)\nL = sum(Y)\n';
-    const p = await open({ source, example: 'big.backprop' });
-    const { page } = p;
-    try {
+    await withPanel({ source, example: 'big.backprop' }, async (p) => {
+      const { page } = p;
       await p.host.goTo(p.host.session.totalSteps);
       await waitCursor(page, p.host.session.totalSteps);
       // Too big to write out: a shape badge on the arrow, the table in the detail pane.
@@ -486,18 +460,14 @@ describe('panel on layers and matrices', () => {
       await p.host.goTo(p.host.session.totalSteps - 1);
       await waitCursor(page, p.host.session.totalSteps - 1);
       assert.equal(await page.locator('#detail .value table.tensor tr').count(), 12);
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('a loaded 784×50 weight: its origin in the detail pane; "show all" draws at most 3,000 cells', async () => {
     const W = new Tensor([784, 50], Float64Array.from({ length: 784 * 50 }, (_, i) => Math.sin(i)));
     const source = 'W = load("w.npz", "W1")\ny = sum(relu(W))\n';
-    const p = await open({ source, example: 'loaded.backprop', files: { 'w.npz': writeNpz({ W1: W }) } });
-    const { page } = p;
-    try {
+    await withPanel({ source, example: 'loaded.backprop', files: { 'w.npz': writeNpz({ W1: W }) } }, async (p) => {
+      const { page } = p;
       await page.locator('[data-node="W"]').click();
       assert.equal(await page.locator('#detail .detail-meta .origin').textContent(), 'loaded from w.npz › W1');
       const table = page.locator('#detail .value table.tensor');
@@ -506,10 +476,7 @@ describe('panel on layers and matrices', () => {
       assert.equal(await page.locator('#detail .value table.tensor tr').count(), 61, '60 rows of 50 and a ⋮ row');
       assert.equal(await page.locator('#detail .value table.tensor tr').first().locator('td').count(), 50);
       assert.equal(await page.locator('#detail .value .rows-shown').textContent(), 'showing 60 of 784 rows');
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('odd graphs draw without errors: a lone input, an input used twice by one node', async () => {
@@ -538,24 +505,19 @@ describe('panel on layers and matrices', () => {
   });
 
   test('the node where a NaN/±Infinity first appears is marked, with the warning in its tooltip', async () => {
-    const p = await open({ source: 'p = 0\nq = log(p)\nr = q * 2\n', example: 'log0.backprop' });
-    try {
+    await withPanel({ source: 'p = 0\nq = log(p)\nr = q * 2\n', example: 'log0.backprop' }, async (p) => {
       const q = p.page.locator('[data-node="q"]');
       assert.match((await q.getAttribute('class')) ?? '', /\bnon-finite\b/);
       assert.equal(await q.locator('title').textContent(), "q — log\n⚠ 'q' is -Infinity: log of 0 (log(0) = -Infinity)");
       for (const other of ['p', 'r']) assert.doesNotMatch((await p.page.locator(`[data-node="${other}"]`).getAttribute('class')) ?? '', /non-finite/, other);
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   test('a generated graph of 2,000 nodes: layout once, steps update only what changed', async (t) => {
     const lines = ['x0 = 1'];
     for (let i = 1; i < 1000; i++) lines.push(`x${i} = x${i - 1} * 1.001`);
-    const p = await open({ source: lines.join('\n'), example: 'chain-2000.backprop', width: 1200, height: 700 });
-    const { page } = p;
-    try {
+    await withPanel({ source: lines.join('\n'), example: 'chain-2000.backprop', width: 1200, height: 700 }, async (p) => {
+      const { page } = p;
       const nodes = await page.locator('[data-node]').count();
       const graph = p.host.session.graphInfo();
       assert.ok(graph);
@@ -588,10 +550,7 @@ describe('panel on layers and matrices', () => {
       );
       const cur = await page.locator('[data-current="true"]').count();
       assert.equal(cur, 1);
-      await noProblems(p);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });
 
