@@ -6,6 +6,7 @@
  * arguments or an unreadable file. Never a stack trace.
  */
 import { version } from '../../package.json';
+import { COMMAND_ARGS, parseCommandArgs, type ArgValues } from './args';
 import { gradcheckCommand, runCommand, stepsCommand, type CommandOptions } from './commands';
 import { CliError, type CliIo } from './io';
 import { loadProgram } from './source';
@@ -34,53 +35,16 @@ Options:
 FILE may load numpy arrays: x = load("x.npy"), W1 = load("weights.npz", "W1"), paths relative to FILE.
 In --json, a reassigned name (x = x * 2) keys its last version as "x", earlier ones as "x@1", "x@2", ….
 
+A value may follow its option or be joined to it (--save-grads=DIR); -- ends the options.
+
 Exit code 0 on success, 1 on any error; errors are printed as FILE:LINE:COLUMN: error: MESSAGE.
 `;
 
-/** Flags each subcommand accepts. */
-const FLAGS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['run', ['--json', '--expand', '--save-grads']],
-  ['steps', ['--json', '--expand']],
-  ['gradcheck', ['--json', '--expand']],
-]);
-
-/** Flags followed by a value. */
-const VALUE_FLAGS: ReadonlySet<string> = new Set(['--save-grads']);
-
-interface ParsedArgs {
-  file: string;
-  flags: Set<string>;
-  values: Map<string, string>;
-}
+/** The options of run, steps and gradcheck together (only run takes --save-grads: its schema says so). */
+type ProgramOptions = (typeof COMMAND_ARGS)['run']['options'];
 
 function usageError(message: string): CliError {
   return new CliError([`backprop: error: ${message} (see backprop --help)`]);
-}
-
-/** A FILE and flags; `--` ends the flags, so a file may start with '-'. */
-function parseArgs(command: string, args: readonly string[]): ParsedArgs {
-  const allowed = FLAGS.get(command) ?? [];
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  const positionals: string[] = [];
-  let onlyPositionals = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!onlyPositionals && a === '--') onlyPositionals = true;
-    else if (!onlyPositionals && a.startsWith('-') && a !== '-') {
-      if (!allowed.includes(a)) throw usageError(`unknown option '${a}' for '${command}'; it accepts ${allowed.join(', ')}`);
-      flags.add(a);
-      if (VALUE_FLAGS.has(a)) {
-        const v = args[i + 1];
-        if (v === undefined || v === '') throw usageError(`'${a}' needs a folder, e.g. ${a} grads`);
-        values.set(a, v);
-        i++;
-      }
-    } else positionals.push(a);
-  }
-  if (positionals.length === 0) throw usageError(`'${command}' needs a FILE, e.g. backprop ${command} examples/buy-apple.backprop`);
-  if (positionals.length > 1) throw usageError(`'${command}' takes one FILE, but got ${positionals.length}: ${positionals.join(' ')}`);
-  return { file: positionals[0], flags, values };
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
@@ -103,15 +67,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'run':
       case 'steps':
       case 'gradcheck': {
-        if (rest.includes('--help') || rest.includes('-h')) {
+        const parsed = command === 'run' ? parseCommandArgs(COMMAND_ARGS.run, rest) : parseCommandArgs(COMMAND_ARGS[command], rest);
+        if (parsed === 'help') {
           io.stdout(USAGE);
           return 0;
         }
-        const { file, flags, values } = parseArgs(command, rest);
-        const options: CommandOptions = { json: flags.has('--json') };
-        const saveGrads = values.get('--save-grads');
-        if (saveGrads !== undefined) options.saveGrads = saveGrads;
-        const program = loadProgram(io, file, flags.has('--expand'));
+        const { file } = parsed;
+        const values: ArgValues<ProgramOptions> = parsed.values;
+        const options: CommandOptions = { json: values.json === true };
+        if (values['save-grads'] !== undefined) options.saveGrads = values['save-grads'];
+        const program = loadProgram(io, file, values.expand === true);
         if (command === 'run') runCommand(io, program, options);
         else if (command === 'steps') stepsCommand(io, program, options);
         else gradcheckCommand(io, program, options);
@@ -120,13 +85,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'train':
         await trainCommand(rest, io);
         return 0;
-      case 'trace':
-        if (rest.includes('--help') || rest.includes('-h')) {
+      case 'trace': {
+        const parsed = parseCommandArgs(COMMAND_ARGS.trace, rest);
+        if (parsed === 'help') {
           io.stdout(USAGE);
           return 0;
         }
-        await traceCommand(io, rest);
+        await traceCommand(io, parsed);
         return 0;
+      }
       default:
         throw usageError(`unknown command '${command}'; the commands are run, steps, gradcheck, train and trace`);
     }

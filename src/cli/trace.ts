@@ -9,39 +9,22 @@ import { buildTracedGraph, checkTrace, summarizeTrace, TraceBuildError, valueKey
 import { Tensor } from '../engine/tensor';
 import { table } from './commands';
 import { formatScalar, formatTensor } from './format';
+import type { COMMAND_ARGS, ParsedCommand } from './args';
 import { CliError, type CliIo } from './io';
 import { errorLine, warningLine } from './lines';
 
 const AT_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
-interface TraceArgs {
-  script: string;
-  json: boolean;
-  options: TracerOptions;
-}
-
-function parseTraceArgs(args: readonly string[]): TraceArgs {
-  const usage = (m: string) => new CliError([`backprop: error: ${m} (see backprop --help)`]);
-  let json = false;
+/** The script and the tracer's options from the parsed arguments (the schema is COMMAND_ARGS.trace). */
+function traceArgs({ values, file }: ParsedCommand<(typeof COMMAND_ARGS)['trace']['options']>): { script: string; json: boolean; options: TracerOptions } {
   const options: TracerOptions = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') json = true;
-    else if (a === '--python' || a === '--time-limit') {
-      const v = args[++i];
-      if (v === undefined) throw usage(`${a} needs a value`);
-      if (a === '--python') options.python = v;
-      else {
-        const s = Number(v);
-        if (!Number.isFinite(s) || s <= 0 || s > 3600) throw usage('--time-limit takes seconds, from 1 to 3600');
-        options.timeLimitSeconds = s;
-      }
-    } else if (a.startsWith('-') && a !== '-') throw usage(`unknown option '${a}' for 'trace'; it accepts --json, --python PATH, --time-limit SECONDS`);
-    else positionals.push(a);
+  if (values.python !== undefined) options.python = values.python;
+  if (values['time-limit'] !== undefined) {
+    const s = Number(values['time-limit']);
+    if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new CliError(['backprop: error: --time-limit takes seconds, from 1 to 3600 (see backprop --help)']);
+    options.timeLimitSeconds = s;
   }
-  if (positionals.length !== 1) throw usage(`'trace' takes one Python script, e.g. backprop trace examples/python/buy_apple_orange.py`);
-  return { script: positionals[0], json, options };
+  return { script: file, json: values.json === true, options };
 }
 
 /** The script's path as the user gave it when the trace names the same file, else relative to the cwd. */
@@ -52,8 +35,8 @@ function shown(file: string | null | undefined, script: string, doc?: TraceDocum
   return r.startsWith('..') ? file : r;
 }
 
-export async function traceCommand(io: CliIo, args: readonly string[]): Promise<void> {
-  const { script, json, options } = parseTraceArgs(args);
+export async function traceCommand(io: CliIo, args: ParsedCommand<(typeof COMMAND_ARGS)['trace']['options']>): Promise<void> {
+  const { script, json, options } = traceArgs(args);
   if (!script.endsWith('.py')) throw new CliError([errorLine(script, undefined, 'trace takes a Python script (.py)')]);
   try {
     io.readFile(script);

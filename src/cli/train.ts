@@ -7,6 +7,7 @@
 import { loadMnistFolder } from '../node/mnistFolder';
 import { spiralData, type TrainTestData } from '../engine/train/dataset';
 import { BOOK_DEFAULTS, resolveTrainOptions, train, type TrainOptions } from '../engine/train/trainer';
+import { COMMAND_ARGS, parseCommandArgs } from './args';
 import { CliError, type CliIo } from './io';
 
 export const TRAIN_USAGE = `Usage: backprop train [--data DIR|spiral] [--iters N] [--seed S] [--hidden H] [--batch B] [--lr L] [--json]
@@ -28,15 +29,14 @@ prints the train and test accuracy once per epoch.
                (ms: the training loop, accuracy evaluations included)
 `;
 
-/** Options by flag: a Map, so `train __proto__ 5` or `--constructor` is an unknown option. */
-const VALUE_FLAGS: ReadonlyMap<string, keyof TrainOptions | 'data'> = new Map([
-  ['--data', 'data'],
-  ['--iters', 'iterations'],
-  ['--seed', 'seed'],
-  ['--hidden', 'hidden'],
-  ['--batch', 'batch'],
-  ['--lr', 'learningRate'],
-] as const);
+/** The engine's option set by each --flag (COMMAND_ARGS.train), other than --data and --json. */
+const NUMBER_FLAGS = [
+  ['iters', 'iterations'],
+  ['seed', 'seed'],
+  ['hidden', 'hidden'],
+  ['batch', 'batch'],
+  ['lr', 'learningRate'],
+] as const satisfies readonly (readonly [keyof (typeof COMMAND_ARGS)['train']['options'], keyof TrainOptions])[];
 
 interface TrainArgs {
   data: string;
@@ -49,25 +49,15 @@ function fail(message: string): CliError {
 }
 
 export function parseTrainArgs(args: readonly string[]): TrainArgs | 'help' {
-  const out: TrainArgs = { data: 'spiral', json: false, options: {} };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--help' || a === '-h') return 'help';
-    if (a === '--json') {
-      out.json = true;
-      continue;
-    }
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const key = VALUE_FLAGS.get(flag);
-    if (!key) throw fail(`unknown option '${a}' for 'train' (see backprop train --help)`);
-    const value = inline ?? args[++i];
-    if (value === undefined || value === '') throw fail(`${flag} needs a value`);
-    if (key === 'data') {
-      out.data = value;
-      continue;
-    }
+  const parsed = parseCommandArgs(COMMAND_ARGS.train, args);
+  if (parsed === 'help') return 'help';
+  const { values } = parsed;
+  const out: TrainArgs = { data: values.data ?? 'spiral', json: values.json === true, options: {} };
+  for (const [flag, key] of NUMBER_FLAGS) {
+    const value = values[flag];
+    if (value === undefined) continue;
     const n = Number(value);
-    if (!Number.isFinite(n) || value.trim() === '') throw fail(`${flag} needs a number, got '${value}'`);
+    if (!Number.isFinite(n) || value.trim() === '') throw fail(`--${flag} needs a number, got '${value}'`);
     out.options[key] = n;
   }
   return out;
