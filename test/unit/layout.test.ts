@@ -1,8 +1,8 @@
 /**
  * test/unit mirrors the source folders: the tests of src/engine/train/ are in
- * test/unit/engine/train/, of webview/train/ in test/unit/webview/train/, and so on. Only tests of
- * files at the repository's root (eslint.config.mjs, package.json) and helpers several folders
- * share sit at the root of test/unit.
+ * test/unit/engine/train/, of webview/train/ in test/unit/webview/train/, and so on. Only tests
+ * of files and folders at the repository's root (eslint.config.mjs, package.json, l10n/) and
+ * helpers several folders share sit at the root of test/unit.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ const AT_ROOT: Record<string, string> = {
   'layout.test.ts': 'this file: the layout of test/unit',
   'lint-layers.test.ts': "eslint.config.mjs: the layering of src/",
   'manifest.test.ts': 'package.json, its translations and the grammar',
+  'l10n-bundles.test.ts': 'l10n/: every UI string in the English and the Korean bundle',
   'limits-helpers.ts': 'time and memory bounds, used by engine/ and language/',
 };
 

@@ -4,9 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandArg, NodeArgSchema, OpenHowArgSchema, RevealNodeArgSchema, StepArgSchema, TrainArgsSchema } from '../../src/host/commandArgs';
-import { MAX_FIGURE_CHARS, parseWebviewMessage } from '../../src/shared/protocol';
-import { PanelStateSchema, parseOrUndefined } from '../../src/shared/schema';
+import { commandArg, NodeArgSchema, OpenHowArgSchema, RevealNodeArgSchema, StepArgSchema, TrainArgsSchema } from '../../../src/host/commandArgs';
+import { MAX_FIGURE_CHARS, parseWebviewMessage } from '../../../src/shared/protocol';
+import { PanelStateSchema, parseOrUndefined } from '../../../src/shared/schema';
 
 describe('stepper webview messages', () => {
   it('accepts each message, without the keys it does not know', () => {
