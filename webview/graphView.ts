@@ -9,14 +9,41 @@
  */
 import type { NodeInfo, TensorData } from '../src/shared/protocol';
 import { t } from './i18n';
-import { CHIP_HEIGHT, CIRCLE_RADIUS, type EdgePath, type GhostBox, type GraphLayout, LABEL_GAP, LAYOUT_MARGIN, LABEL_LINE, type MeasureText, type NodeBox, displaySymbol, leafText } from './layout';
+import { CHIP_HEIGHT, CIRCLE_RADIUS, type EdgePath, type GhostBox, type GraphLayout, LABEL_GAP, LAYOUT_MARGIN, LABEL_LINE, type MeasureText, type NodeBox, type Point, displaySymbol, leafText } from './layout';
 import { type Changes, type EdgeRef, PanelModel, edgeKey } from './model';
 import { PanZoom, type View } from './panZoom';
 import { inlineGrid, inlineText, labelLines, previewText, shapeText, tensorJson } from './tensorFormat';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-/** Above this many nodes, new values appear without the fade-in. */
-const FLASH_LIMIT = 400;
+/**
+ * Above this many nodes nothing moves by itself: no fade-in of new values, no CSS transition (the
+ * `animated` class is off). Every running animation renders the panel again each frame, and the
+ * frames of a big graph would still be running when the next key comes.
+ */
+export const MOTION_LIMIT = 200;
+/**
+ * The drawing is cut into square tiles of this many graph units, one group per tile in each layer.
+ * On a graph above MOTION_LIMIT nodes the tiles away from the view are not rendered (display:
+ * none; they stay in the DOM with every data attribute): Chromium paints and layerizes a whole SVG
+ * again on any change inside it, so a step on a big graph paints what is near the view only.
+ */
+const TILE = 1024;
+/** Rendered around the view on each side, in view sizes: the next steps' nodes are there already. */
+const CULL_MARGIN = 0.75;
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+interface Tile {
+  g: SVGGElement;
+  /** What the tile's children cover, graph units (labels with their reserved room). */
+  box: Box;
+  culled: boolean;
+}
 
 type Attrs = Record<string, string | number>;
 
@@ -78,13 +105,19 @@ export class GraphView {
   readonly svg: SVGSVGElement;
   readonly panZoom: PanZoom;
   private readonly layer: SVGGElement;
+  /** Above everything, never hit: the ring around the current node (so no node is re-ordered to show it). */
+  private overlay: SVGGElement | undefined;
+  private ring: SVGElement | undefined;
+  private tiles: Tile[] = [];
+  private culling = false;
+  /** The SVG's size in CSS px (ResizeObserver), so culling never forces a layout. */
+  private size: { width: number; height: number } | undefined;
   private nodeEls = new Map<number, NodeEls>();
   /** Edge group → its group in the label layer. */
   private labelGroups = new WeakMap<SVGGElement, SVGGElement>();
   private edgeEls = new Map<string, EdgeEls>();
   private output: (LabelEls & { g: SVGGElement }) | undefined;
   private layout: GraphLayout | undefined;
-  private labelLayer: SVGGElement | undefined;
   private currentId: number | null = null;
   private selectedId: number | null = null;
   private focusId: number | null = null;
@@ -107,8 +140,27 @@ export class GraphView {
       svg('path', { d: 'M0,0L10,5L0,10z', class: cls }, marker);
     }
     this.layer = svg('g', { class: 'viewport' }, this.svg);
-    container.appendChild(this.svg);
-    this.panZoom = new PanZoom(this.svg, this.layer, (v) => callbacks.onViewChange(v));
+    // A box of its own size (CSS: contain: strict) holding the SVG out of the flow: what changes
+    // around it (caption, detail pane) never lays out the drawing again, and what changes inside
+    // the drawing never lays out the page.
+    const box = document.createElement('div');
+    box.className = 'graph-box';
+    box.appendChild(this.svg);
+    container.appendChild(box);
+    // Its size in pixels, not the default 100 %: an SVG sized in percent lays out every element
+    // again whenever the page lays it out (the percentage might have changed).
+    new ResizeObserver(() => {
+      this.size = { width: box.clientWidth, height: box.clientHeight };
+      const w = String(Math.round(box.clientWidth));
+      const h = String(Math.round(box.clientHeight));
+      if (this.svg.getAttribute('width') !== w) this.svg.setAttribute('width', w);
+      if (this.svg.getAttribute('height') !== h) this.svg.setAttribute('height', h);
+      this.cull();
+    }).observe(box);
+    this.panZoom = new PanZoom(this.svg, this.layer, (v) => {
+      this.cull();
+      callbacks.onViewChange(v);
+    });
 
     this.svg.addEventListener('click', (e) => {
       if (this.panZoom.suppressClick) return;
@@ -137,41 +189,49 @@ export class GraphView {
     const graph = this.model.graph;
     if (!graph) return;
     this.svg.removeAttribute('viewBox');
-    const edgeLayer = svg('g', { class: 'edges' }, this.layer);
+    this.tiles = [];
+    // Tiles start culled on a big graph: only those the first view needs are ever laid out.
+    this.culling = layout.nodes.size > MOTION_LIMIT;
+    const tiled = (layer: SVGGElement): ((at: Point, box: Box) => SVGGElement) => tileLayer(layer, this.tiles, this.culling);
+    const edgeLayer = tiled(svg('g', { class: 'edges' }, this.layer));
     // Copies of inputs drawn next to far-away consumers (layout.ts): decoration, the node is drawn once.
-    const ghostLayer = svg('g', { class: 'ghosts', 'aria-hidden': 'true' }, this.layer);
+    const ghostLayer = tiled(svg('g', { class: 'ghosts', 'aria-hidden': 'true' }, this.layer));
     // Labels go above every line, so no arrow crosses a number, and below the nodes, so a label can
     // never take a node's clicks (the layout keeps them apart anyway).
-    this.labelLayer = svg('g', { class: 'labels', 'aria-hidden': 'true' }, this.layer);
-    const nodeLayer = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
-    nodeLayer.setAttribute('aria-label', t('nodes'));
+    const labelLayer = tiled(svg('g', { class: 'labels', 'aria-hidden': 'true' }, this.layer));
+    const nodeGroup = svg('g', { class: 'nodes', role: 'listbox' }, this.layer);
+    nodeGroup.setAttribute('aria-label', t('nodes'));
+    const nodeLayer = tiled(nodeGroup);
+    this.overlay = svg('g', { class: 'overlay', 'aria-hidden': 'true' }, this.layer);
+    this.ring = undefined;
 
     for (const ref of this.model.edges) {
       const path = layout.edges.get(edgeKey(ref.to, ref.index));
       const from = this.model.node(ref.from);
       const to = this.model.node(ref.to);
       if (!path || !from || !to) continue;
-      const g = svg('g', { class: 'edge', 'data-edge': `${from.label}->${to.label}:${ref.index}` }, edgeLayer);
+      const g = svg('g', { class: 'edge', 'data-edge': `${from.label}->${to.label}:${ref.index}` }, edgeLayer(path.label, pathBox(path)));
       if (from.constant) g.classList.add('constant');
-      const labels = this.drawArrow(g, path, from);
+      const labels = this.drawArrow(g, path, from, labelLayer(path.label, labelBox(path)));
       this.edgeEls.set(path.key, { g, ref, ...labels });
     }
 
     const out = this.model.node(graph.output);
     if (out) {
-      const g = svg('g', { class: 'edge output-edge', 'data-output': out.label }, edgeLayer);
-      this.output = { g, ...this.drawArrow(g, layout.output, out) };
+      const g = svg('g', { class: 'edge output-edge', 'data-output': out.label }, edgeLayer(layout.output.label, pathBox(layout.output)));
+      this.output = { g, ...this.drawArrow(g, layout.output, out, labelLayer(layout.output.label, labelBox(layout.output))) };
     }
 
     for (const node of graph.nodes) {
       const box = layout.nodes.get(node.id);
       if (!box) continue;
-      this.nodeEls.set(node.id, { box, ...this.drawNode(nodeLayer, node, box) });
+      this.nodeEls.set(node.id, { box, ...this.drawNode(nodeLayer(box, nodeBox(box)), node, box) });
     }
     for (const ghost of layout.ghosts) {
       const node = this.model.node(ghost.of);
-      if (node) this.drawGhost(ghostLayer, node, ghost);
+      if (node) this.drawGhost(ghostLayer(ghost, nodeBox(ghost)), node, ghost);
     }
+    this.svg.classList.toggle('animated', !this.culling);
 
     this.panZoom.setContent(layout.width, layout.height, LAYOUT_MARGIN);
     this.svg.dataset.content = `${r1(layout.width)}x${r1(layout.height)}`;
@@ -183,7 +243,7 @@ export class GraphView {
     this.refreshAll();
   }
 
-  private drawArrow(g: SVGGElement, path: EdgePath, from: NodeInfo): LabelEls {
+  private drawArrow(g: SVGGElement, path: EdgePath, from: NodeInfo, labelParent: SVGGElement): LabelEls {
     const d = pathData(path.points);
     svg('path', { class: 'edge-hit', d }, g);
     svg('path', { class: 'edge-line', d, 'marker-end': 'url(#bp-arrow)' }, g);
@@ -192,7 +252,7 @@ export class GraphView {
     else svg('path', { class: 'edge-back', d, transform: 'translate(0 5)', 'marker-start': 'url(#bp-arrow-grad)' }, g);
     const { x, y } = path.label;
     // The label group mirrors the edge's classes (has-value, has-grad) for CSS.
-    const lg = svg('g', { class: g.getAttribute('class') ?? 'edge' }, this.labelLayer ?? g);
+    const lg = svg('g', { class: g.getAttribute('class') ?? 'edge' }, labelParent);
     const titles = [svg('title', {}, g), svg('title', {}, lg)];
     const name = g.getAttribute('data-edge') ?? g.getAttribute('data-output');
     if (name !== null) lg.setAttribute(g.hasAttribute('data-edge') ? 'data-edge-label' : 'data-output-label', name);
@@ -256,10 +316,42 @@ export class GraphView {
     svg('circle', { class: 'leaf-dot', cx: r1(w / 2 - 3), cy: 0, r: 3 }, g);
   }
 
+  /**
+   * Big graphs: renders the tiles near the view only (see TILE). Called on every view change; a
+   * tile coming into view is laid out then, one going out leaves the render tree.
+   */
+  private cull(): void {
+    if (!this.culling) return;
+    const size = this.size ?? this.svg.getBoundingClientRect();
+    const { x, y, k } = this.panZoom.current;
+    const mx = size.width * CULL_MARGIN;
+    const my = size.height * CULL_MARGIN;
+    const view: Box = { left: (-x - mx) / k, top: (-y - my) / k, right: (size.width - x + mx) / k, bottom: (size.height - y + my) / k };
+    for (const tile of this.tiles) {
+      const b = tile.box;
+      const culled = b.right < view.left || b.left > view.right || b.bottom < view.top || b.top > view.bottom;
+      if (culled !== tile.culled) {
+        tile.culled = culled;
+        tile.g.classList.toggle('culled', culled);
+      }
+    }
+  }
+
+  /** Runs `draw` with every tile rendered (a figure of the whole graph), then culls again. */
+  whole<T>(draw: () => T): T {
+    if (!this.culling) return draw();
+    for (const tile of this.tiles) if (tile.culled) tile.g.classList.remove('culled');
+    try {
+      return draw();
+    } finally {
+      for (const tile of this.tiles) if (tile.culled) tile.g.classList.add('culled');
+    }
+  }
+
   /** Redraws values and gradients that changed in an update; `animate` flashes what is new. */
   update(changes: Changes, animate: boolean): void {
-    // Any animation repaints the whole SVG every frame; on big graphs that costs more than it shows.
-    if (this.nodeEls.size > FLASH_LIMIT) animate = false;
+    // Any animation renders the panel again every frame; on big graphs that costs more than it shows.
+    if (this.culling) animate = false;
     for (const id of changes.nodes) this.refreshNode(id);
     for (const key of changes.edges) this.refreshEdge(key, animate);
     const out = this.model.graph?.output;
@@ -349,14 +441,40 @@ export class GraphView {
       old?.g.classList.remove('current');
     }
     this.currentId = id;
-    if (id === null) return;
-    const els = this.nodeEls.get(id);
-    if (!els) return;
+    const els = id === null ? undefined : this.nodeEls.get(id);
+    if (!els) {
+      this.ring?.setAttribute('visibility', 'hidden');
+      return;
+    }
     els.g.setAttribute('data-current', 'true');
     els.g.classList.add('current');
-    // Re-append so the highlight draws above neighbours.
-    els.g.parentNode?.appendChild(els.g);
-    if (reveal) this.reveal(id);
+    this.drawRing(els.box);
+    if (reveal && id !== null) this.reveal(id);
+  }
+
+  /**
+   * The current node's ring, in the overlay above every node and label: moving it is one attribute
+   * (re-appending the node itself, to draw it above its neighbours, re-laid out the whole drawing).
+   */
+  private drawRing(box: NodeBox): void {
+    if (!this.overlay) return;
+    const shape = box.shape === 'circle' ? 'circle' : 'rect';
+    if (this.ring?.tagName !== shape) {
+      this.ring?.remove();
+      this.ring = svg(shape, { class: 'current-ring' }, this.overlay);
+    }
+    const ring = this.ring;
+    if (shape === 'circle') ring.setAttribute('r', String(CIRCLE_RADIUS));
+    else {
+      ring.setAttribute('x', String(r1(-box.width / 2)));
+      ring.setAttribute('y', String(-box.height / 2));
+      ring.setAttribute('width', String(r1(box.width)));
+      ring.setAttribute('height', String(box.height));
+      ring.setAttribute('rx', box.shape === 'leaf' ? '4' : '6');
+    }
+    ring.setAttribute('class', `current-ring ${box.shape}`);
+    ring.setAttribute('transform', `translate(${r1(box.x)} ${r1(box.y)})`);
+    ring.removeAttribute('visibility');
   }
 
   reveal(id: number): void {
@@ -400,8 +518,9 @@ export class GraphView {
       const ids = [...this.nodeEls.keys()];
       const next = ids[(ids.indexOf(id) + (e.key === 'ArrowDown' ? 1 : ids.length - 1)) % ids.length];
       this.setFocusable(next);
-      this.nodeEls.get(next)?.g.focus();
+      // Into view first: a node of a culled tile cannot take the focus.
       this.reveal(next);
+      this.nodeEls.get(next)?.g.focus();
     }
   }
 
@@ -426,6 +545,55 @@ export class GraphView {
   get hasLayout(): boolean {
     return this.layout !== undefined;
   }
+}
+
+/**
+ * Spreads a layer's children over tile groups by position (see TILE), created as needed and
+ * listed in `all`: returns the group for a point, its box grown by `box`. A small graph has one
+ * tile per layer.
+ */
+function tileLayer(layer: SVGGElement, all: Tile[], culled: boolean): (at: Point, box: Box) => SVGGElement {
+  const tiles = new Map<string, Tile>();
+  return ({ x, y }, box) => {
+    const key = `${Math.floor(x / TILE)},${Math.floor(y / TILE)}`;
+    let tile = tiles.get(key);
+    if (!tile) {
+      tile = { g: svg('g', { class: culled ? 'tile culled' : 'tile', role: 'presentation' }, layer), box: { ...box }, culled };
+      tiles.set(key, tile);
+      all.push(tile);
+    }
+    const b = tile.box;
+    b.left = Math.min(b.left, box.left);
+    b.top = Math.min(b.top, box.top);
+    b.right = Math.max(b.right, box.right);
+    b.bottom = Math.max(b.bottom, box.bottom);
+    return tile.g;
+  };
+}
+
+/** Room around what is drawn (stroke widths, arrow heads, text wider than reserved). */
+const PAD = 24;
+
+function nodeBox(b: { x: number; y: number; width: number; height: number }): Box {
+  return { left: b.x - b.width / 2 - PAD, top: b.y - b.height / 2 - PAD, right: b.x + b.width / 2 + PAD, bottom: b.y + b.height / 2 + PAD + LABEL_LINE };
+}
+
+function pathBox(path: EdgePath): Box {
+  const box = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+  for (const p of path.points) {
+    box.left = Math.min(box.left, p.x - PAD);
+    box.top = Math.min(box.top, p.y - PAD);
+    box.right = Math.max(box.right, p.x + PAD);
+    box.bottom = Math.max(box.bottom, p.y + PAD);
+  }
+  return Number.isFinite(box.left) ? box : labelBox(path);
+}
+
+function labelBox(path: EdgePath): Box {
+  const { x, y } = path.label;
+  const w = path.labelBox.width / 2 + PAD * 2;
+  const h = Math.max(path.labelBox.height, LABEL_LINE * 2) + PAD;
+  return { left: x - w, top: y - h, right: x + w, bottom: y + h };
 }
 
 /** Left-most node: where a big graph's first view starts. */

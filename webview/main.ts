@@ -237,16 +237,17 @@ class Panel {
     this.root.dataset.total = String(state.totalSteps);
     this.root.dataset.phase = state.phase;
     this.toolbar.refresh();
-    this.caption.textContent = captionText(this.model);
+    setText(this.caption, captionText(this.model));
     const lang = locale();
     const hidden = this.hiddenEdges();
     this.view.setHiddenGradients(hidden);
     // In practice the arithmetic would give the answer away: it waits until the gradients are found.
-    this.arith.textContent = hidden.size ? `${t('practiceAsk')}` : (state.explain ?? []).map((l) => l[lang] || l.en).join('\n');
-    this.arith.title = this.arith.textContent;
+    const arith = hidden.size ? `${t('practiceAsk')}` : (state.explain ?? []).map((l) => l[lang] || l.en).join('\n');
+    setText(this.arith, arith);
+    if (this.arith.title !== arith) this.arith.title = arith;
     const figures = this.model.graph?.figures ?? [];
-    this.figure.textContent = figures.length ? `${t('figure')} ${figures.join(', ')}` : '';
-    this.figure.hidden = figures.length === 0;
+    setText(this.figure, figures.length ? `${t('figure')} ${figures.join(', ')}` : '');
+    if (this.figure.hidden !== (figures.length === 0)) this.figure.hidden = figures.length === 0;
     // Follow mode: the pane shows the current step's node unless the user pinned one.
     this.detail.render();
     this.persist();
@@ -266,7 +267,8 @@ class Panel {
     try {
       const size = this.view.contentSize();
       if (!size) throw new Error(t('waiting'));
-      const svgText = figureSvg(this.view.svg, size.width, size.height);
+      // Every part rendered for the copy, the tiles a big graph keeps out of view included.
+      const svgText = this.view.whole(() => figureSvg(this.view.svg, size.width, size.height));
       const data = format === 'svg' ? svgText : await figurePng(svgText, size.width, size.height);
       post({ type: 'figure', requestId, format, data });
     } catch (err) {
@@ -413,6 +415,11 @@ class Panel {
       });
     });
   }
+}
+
+/** Writes a text only when it differs: the same text written again still lays the box out again. */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 /** Above this many nodes a new layout is announced before it runs. */
