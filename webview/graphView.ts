@@ -27,9 +27,9 @@ export const MOTION_LIMIT = 200;
  * none; they stay in the DOM with every data attribute): Chromium paints and layerizes a whole SVG
  * again on any change inside it, so a step on a big graph paints what is near the view only.
  */
-const TILE = 1024;
+const TILE = 512;
 /** Rendered around the view on each side, in view sizes: the next steps' nodes are there already. */
-const CULL_MARGIN = 0.75;
+const CULL_MARGIN = 0.25;
 
 interface Box {
   left: number;
