@@ -41,10 +41,11 @@ import { launchChromium } from '../../test/vscode/browser';
 import { makeTempRoot, startCodeServer, type CodeServer } from '../../test/vscode/codeServer';
 import { ensureTools, REPO_ROOT } from '../../test/vscode/tools';
 import { quickOpen, rootState, runFromPalette, until, type RootState } from '../../test/vscode/ui/workbench';
-import { fmt, median, percentile, table } from '../stats';
+import { fmt, median, table } from '../stats';
 import { generateLadder } from './ladder';
 import { mnistNetFiles } from '../mnistFixture';
 import { BENCH_FILES, MNIST_NPZ, type ProbeResult } from './shared';
+import { FLOOR_FILE, FLOOR_OPEN, installFloorExtension } from './floor';
 
 function argNumber(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -59,7 +60,16 @@ const BASELINE = ((): string | undefined => {
   const i = process.argv.indexOf('--baseline');
   return i >= 0 ? process.argv[i + 1] : undefined;
 })();
-const SAMPLES = argNumber('--samples', 40);
+/** Single presses per kind, per graph and contender (split over the rounds). */
+const SAMPLES = argNumber('--samples', 20);
+/** Press pairs (the second right after the first's DOM update) per kind, graph and contender. */
+const PAIRS = argNumber('--pairs', 12);
+/** Turns per contender on each graph, interleaved. */
+const ROUNDS = argNumber('--rounds', 4);
+/** Fresh code-server starts of the latency part; each table cell is the median of the runs' medians. */
+const RUNS = argNumber('--runs', 3);
+const MNIST = !process.argv.includes('--no-mnist');
+const ONLY_LATENCY = process.argv.includes('--only-latency');
 /** Presses per kind not counted (first messages, JIT warm-up of the webview's update path). */
 const WARMUP = 3;
 const PROBE_OUT = join(REPO_ROOT, 'out', 'bench', 'vscode', `run-${process.pid}`);
@@ -84,6 +94,7 @@ function makeWorkspace(root: string): string {
   mkdirSync(ws, { recursive: true });
   writeFileSync(join(ws, BENCH_FILES.big), generateLadder(2000));
   cpSync(join(REPO_ROOT, 'examples', BENCH_FILES.small), join(ws, BENCH_FILES.small));
+  writeFileSync(join(ws, FLOOR_FILE), 'floor\n');
   const mnist = mnistNetFiles(MNIST_NPZ);
   writeFileSync(join(ws, BENCH_FILES.mnist), mnist.text);
   writeFileSync(join(ws, MNIST_NPZ), mnist.npz);
@@ -155,15 +166,37 @@ const KEYS: Record<Kind, string> = {
 interface Sample {
   /** keydown in the workbench → data-cursor at the new step in the webview, ms (browser clock). */
   domMs: number;
-  /** keydown → the first animation frame after that, ms. */
+  /** keydown → the first animation frame after that (its callbacks run before that frame paints), ms. */
   frameMs: number;
+  /** keydown → the second animation frame after the change: the frame with the change has been painted, ms. */
+  paintedMs: number;
   /** press sent by the driver → the wait in the webview resolved, ms (includes CDP round trips). */
   driverMs: number;
+  /** Of domMs, the webview's own handling of the message (the stepper's `backprop:update` measure; 0 for the floor). */
+  webviewMs: number;
+}
+
+/** Two presses, the second sent as soon as the webview showed the first step. */
+interface PairSample {
+  /** The second press, timed from its own keydown. */
+  second: Sample;
+  /** The first step's DOM update → the second keydown, ms (the driver's reaction). */
+  gapMs: number;
+}
+
+interface Times {
+  dom: number;
+  frame: number;
+  painted: number;
+  current: boolean;
+  handler: number;
 }
 
 interface BenchWindow {
-  __bpKeyAt?: number;
-  __bpWait?: Promise<{ dom: number; frame: number; current: boolean }>;
+  /** keydown timestamps of the stepping keys, in order (browser clock). */
+  __bpKeys?: number[];
+  __bpWait?: Promise<Times>;
+  __bpPair?: { first: Promise<Times>; second: Promise<Times> };
 }
 
 /** The frame holding #backprop-root once it draws a graph other than the previous one (node count ≠ `differentFrom`), stable for 1 s. */
@@ -176,10 +209,10 @@ async function stepperFrameWith(page: Page, differentFrom: number): Promise<{ fr
     async () => {
       for (const frame of page.frames()) {
         if (frame.isDetached()) continue;
-        const found = await frame.$('#backprop-root').catch(() => null);
+        const found = await frame.$('#backprop-root:not([data-floor])').catch(() => null);
         if (!found) continue;
         const nodes = await frame.locator('[data-node]').count();
-        if (nodes === 0 || nodes === differentFrom) return undefined;
+        if (nodes === 0 || nodes === differentFrom) continue;
         if (nodes !== last) {
           last = nodes;
           stableSince = Date.now();
@@ -194,52 +227,121 @@ async function stepperFrameWith(page: Page, differentFrom: number): Promise<{ fr
   );
 }
 
-async function focusEditor(page: Page): Promise<void> {
-  await runFromPalette(page, 'View: Focus First Editor Group');
-  await until('the .backprop editor focused', () => page.evaluate(() => Boolean(document.activeElement?.closest('.monaco-editor'))), 10_000);
+/** The floor extension's webview frame. */
+async function floorFrame(page: Page): Promise<Frame> {
+  return until(
+    'the floor webview',
+    async () => {
+      for (const frame of page.frames()) {
+        if (frame.isDetached()) continue;
+        if (await frame.$('#backprop-root[data-floor]').catch(() => null)) return frame;
+      }
+      return undefined;
+    },
+    60_000,
+  );
 }
 
-async function press(page: Page, frame: Frame, key: string, expected: number): Promise<Sample> {
-  await frame.evaluate((want) => {
+async function focusEditor(page: Page): Promise<void> {
+  await runFromPalette(page, 'View: Focus First Editor Group');
+  await until('the editor focused', () => page.evaluate(() => Boolean(document.activeElement?.closest('.monaco-editor'))), 10_000);
+}
+
+/**
+ * In the webview: a promise per wanted cursor, resolved with the time data-cursor reached it, the
+ * first animation frame after that and the second (the painted frame). Installed on `window` as
+ * __bpWait (one cursor) or __bpPair (two).
+ */
+async function armWait(frame: Frame, wants: number[]): Promise<void> {
+  // tsx (esbuild keepNames) wraps the named functions below in `__name(...)`: give the webview one.
+  await frame.evaluate('window.__name = window.__name || ((f) => f)');
+  await frame.evaluate((list) => {
     const w = window as unknown as BenchWindow;
     const root = document.getElementById('backprop-root');
     if (!root) throw new Error('no #backprop-root');
-    w.__bpWait = new Promise((resolveWait, rejectWait) => {
-      const seen: string[] = [root.dataset.cursor ?? ''];
-      const timer = setTimeout(() => {
-        const same = document.getElementById('backprop-root') === root;
-        rejectWait(new Error(`cursor never reached ${want} (at ${root.dataset.cursor}; seen ${seen.join(',')}; same root ${same})`));
-      }, 30_000);
-      const obs = new MutationObserver(() => {
-        seen.push(root.dataset.cursor ?? '');
-        try {
-          if (root.dataset.cursor !== String(want)) return;
-          const dom = performance.timeOrigin + performance.now();
-          obs.disconnect();
-          clearTimeout(timer);
-          const current = document.querySelector('[data-current="true"]') !== null;
-          requestAnimationFrame(() => resolveWait({ dom, frame: performance.timeOrigin + performance.now(), current }));
-        } catch (error) {
-          rejectWait(error instanceof Error ? error : new Error(String(error)));
-        }
+    const now = (): number => performance.timeOrigin + performance.now();
+    const seen: string[] = [root.dataset.cursor ?? ''];
+    const pending = list.map((want) => {
+      let resolve: (t: Times) => void = () => undefined;
+      let reject: (e: Error) => void = () => undefined;
+      const promise = new Promise<Times>((res, rej) => {
+        resolve = res;
+        reject = rej;
       });
-      obs.observe(root, { attributes: true, attributeFilter: ['data-cursor'] });
+      return { want: String(want), promise, resolve, reject, hit: false };
     });
-  }, expected);
-  await page.evaluate(() => {
-    (window as unknown as BenchWindow).__bpKeyAt = undefined;
+    const timer = setTimeout(() => {
+      for (const p of pending) if (!p.hit) p.reject(new Error(`cursor never reached ${p.want} (at ${root.dataset.cursor}; seen ${seen.join(',')})`));
+    }, 30_000);
+    const obs = new MutationObserver(() => {
+      seen.push(root.dataset.cursor ?? '');
+      const p = pending.find((x) => !x.hit && x.want === root.dataset.cursor);
+      if (!p) return;
+      p.hit = true;
+      const dom = now();
+      const current = document.querySelector('[data-current="true"]') !== null;
+      // The panel measures its own handling of each update message (webview/main.ts).
+      const handler = performance.getEntriesByName('backprop:update').at(-1)?.duration ?? 0;
+      performance.clearMeasures('backprop:update');
+      if (pending.every((x) => x.hit)) {
+        obs.disconnect();
+        clearTimeout(timer);
+      }
+      requestAnimationFrame(() => {
+        const frameAt = now();
+        requestAnimationFrame(() => p.resolve({ dom, frame: frameAt, painted: now(), current, handler }));
+      });
+    });
+    obs.observe(root, { attributes: true, attributeFilter: ['data-cursor'] });
+    if (pending.length === 1) w.__bpWait = pending[0].promise;
+    else w.__bpPair = { first: pending[0].promise, second: pending[1].promise };
+  }, wants);
+  await frame.page().evaluate(() => {
+    (window as unknown as BenchWindow).__bpKeys = [];
   });
+}
+
+async function keysSeen(page: Page, count: number, key: string): Promise<number[]> {
+  const keys = (await page.evaluate(() => (window as unknown as BenchWindow).__bpKeys)) ?? [];
+  if (keys.length < count) throw new Error(`${key}: ${keys.length} of ${count} keydowns reached the workbench page`);
+  return keys;
+}
+
+function sampleOf(t: Times, keyAt: number, driverMs: number, expected: number): Sample {
+  // At step 0 no node has run yet, so none is current.
+  if (!t.current && expected > 0) throw new Error(`step ${expected}: no node marked current`);
+  return { domMs: t.dom - keyAt, frameMs: t.frame - keyAt, paintedMs: t.painted - keyAt, driverMs, webviewMs: t.handler };
+}
+
+/** One press on an idle page, timed from its keydown to the webview at `expected`. */
+async function press(page: Page, frame: Frame, key: string, expected: number): Promise<Sample> {
+  await armWait(frame, [expected]);
   // Node's global performance (not imported: functions passed to evaluate() must not reference imports).
   const t0 = performance.now();
   await page.keyboard.press(key);
   const seen = await frame.evaluate(() => (window as unknown as BenchWindow).__bpWait);
   const driverMs = performance.now() - t0;
   if (!seen) throw new Error('the webview wait vanished');
-  // At step 0 no node has run yet, so none is current.
-  if (!seen.current && expected > 0) throw new Error(`step ${expected}: no node marked current`);
-  const keyAt = await page.evaluate(() => (window as unknown as BenchWindow).__bpKeyAt);
-  if (keyAt === undefined) throw new Error(`${key} never reached the workbench page`);
-  return { domMs: seen.dom - keyAt, frameMs: seen.frame - keyAt, driverMs };
+  const [keyAt] = await keysSeen(page, 1, key);
+  return sampleOf(seen, keyAt, driverMs, expected);
+}
+
+/**
+ * Two presses: the second as soon as the webview shows the first's step (the driver waits for the
+ * DOM update, then presses). The second's latency against an idle press is what a step leaves
+ * for the next key (frames still painting, transitions running).
+ */
+async function pressPair(page: Page, frame: Frame, key: string, first: number, second: number): Promise<PairSample> {
+  await armWait(frame, [first, second]);
+  await page.keyboard.press(key);
+  const one = await frame.evaluate(() => (window as unknown as BenchWindow).__bpPair?.first);
+  const t0 = performance.now();
+  await page.keyboard.press(key);
+  const two = await frame.evaluate(() => (window as unknown as BenchWindow).__bpPair?.second);
+  const driverMs = performance.now() - t0;
+  if (!one || !two) throw new Error('the webview wait vanished');
+  const keys = await keysSeen(page, 2, key);
+  return { second: sampleOf(two, keys[1], driverMs, second), gapMs: keys[1] - one.dom };
 }
 
 /** Untimed: waits until the panel shows `want` (after a repositioning command). */
@@ -250,12 +352,20 @@ async function settle(frame: Frame, want: (s: RootState) => boolean, what: strin
   }, 60_000);
 }
 
-/** Brings the stepper to a state where `kind` applies (untimed), then returns that state. */
-async function position(page: Page, frame: Frame, kind: Kind, s: RootState): Promise<RootState> {
+interface Stepper {
+  page: Page;
+  frame: Frame;
+  /** Steps of the forward pass (learned once per graph). */
+  forward: number;
+}
+
+/** Brings the stepper to a state where `room` presses of `kind` apply (untimed), then returns that state. */
+async function position(st: Stepper, kind: Kind, s: RootState, room: number): Promise<RootState> {
+  const { page, frame, forward } = st;
   const runForward = async (): Promise<RootState> => {
     await runFromPalette(page, 'Backprop: Run Forward Pass');
     await focusEditor(page);
-    return settle(frame, (x) => x.phase === 'backward', 'the end of the forward pass');
+    return settle(frame, (x) => x.cursor === forward, 'the end of the forward pass');
   };
   const reset = async (): Promise<RootState> => {
     await page.keyboard.press('Alt+Home');
@@ -263,14 +373,25 @@ async function position(page: Page, frame: Frame, kind: Kind, s: RootState): Pro
   };
   switch (kind) {
     case 'stepForward':
-      return s.phase === 'forward' ? s : reset();
+      return s.cursor + room <= forward ? s : reset();
     case 'stepBackward':
-      if (s.phase === 'backward') return s;
-      if (s.phase === 'done') await reset();
+      if (s.cursor >= forward && s.cursor + room <= s.total) return s;
+      if (s.cursor > forward) await reset();
       return runForward();
     case 'previousStep':
-      return s.cursor > 0 ? s : runForward();
+      return s.cursor >= room ? s : runForward();
   }
+}
+
+type Contender = 'stepper' | 'floor';
+
+interface Samples {
+  idle: Record<Kind, Sample[]>;
+  next: Record<Kind, PairSample[]>;
+}
+
+function emptySamples(): Samples {
+  return { idle: { stepForward: [], stepBackward: [], previousStep: [] }, next: { stepForward: [], stepBackward: [], previousStep: [] } };
 }
 
 interface GraphRun {
@@ -279,10 +400,67 @@ interface GraphRun {
   totalSteps: number;
   /** The file opened (quick open returned) → the panel first showing its nodes, ms (polled every 50 ms or so). */
   openMs: number;
-  samples: Record<Kind, Sample[]>;
+  samples: Record<Contender, Samples>;
 }
 
-async function measureGraph(page: Page, file: string, previousNodes: number): Promise<GraphRun> {
+const KINDS = ['stepForward', 'stepBackward', 'previousStep'] as const;
+
+/** One turn of the stepper: for each kind `idle` single presses, then `pairs` pairs (after WARMUP untimed presses on the first turn). */
+async function stepperTurn(st: Stepper, file: string, out: Samples, idle: number, pairs: number, warmup: number): Promise<void> {
+  const { page, frame } = st;
+  await quickOpen(page, file);
+  await focusEditor(page);
+  let state = await rootState(frame);
+  for (const kind of KINDS) {
+    for (let i = 0; i < warmup + idle; i++) {
+      state = await position(st, kind, state, 1);
+      const expected = kind === 'previousStep' ? state.cursor - 1 : state.cursor + 1;
+      const sample = await press(page, frame, KEYS[kind], expected);
+      if (i >= warmup) out.idle[kind].push(sample);
+      state = await rootState(frame);
+      if (state.cursor !== expected) throw new Error(`${kind}: expected step ${expected}, panel at ${state.cursor}`);
+    }
+    for (let i = 0; i < pairs; i++) {
+      state = await position(st, kind, state, 2);
+      const d = kind === 'previousStep' ? -1 : 1;
+      const want = state.cursor + 2 * d;
+      out.next[kind].push(await pressPair(page, frame, KEYS[kind], state.cursor + d, want));
+      state = await rootState(frame);
+      if (state.cursor !== want) throw new Error(`${kind} twice: expected step ${want}, panel at ${state.cursor}`);
+    }
+  }
+}
+
+/** One turn of the floor: the same keys and counts, in its own editor and webview. */
+async function floorTurn(page: Page, frame: Frame, out: Samples, idle: number, pairs: number, warmup: number): Promise<void> {
+  await quickOpen(page, FLOOR_FILE);
+  await focusEditor(page);
+  for (const kind of KINDS) {
+    const d = kind === 'previousStep' ? -1 : 1;
+    for (let i = 0; i < warmup + idle; i++) {
+      const at = Number((await rootState(frame)).cursor);
+      const sample = await press(page, frame, KEYS[kind], at + d);
+      if (i >= warmup) out.idle[kind].push(sample);
+    }
+    for (let i = 0; i < pairs; i++) {
+      const at = Number((await rootState(frame)).cursor);
+      out.next[kind].push(await pressPair(page, frame, KEYS[kind], at + d, at + 2 * d));
+    }
+  }
+}
+
+/**
+ * The stepper on one graph against the floor, interleaved: ROUNDS turns each, the order turned
+ * every round, so load changes hit both alike.
+ */
+interface Opened {
+  file: string;
+  frame: Frame;
+  nodes: number;
+  openMs: number;
+}
+
+async function openGraph(page: Page, file: string, previousNodes: number): Promise<Opened> {
   await quickOpen(page, file);
   const shown0 = Date.now();
   // The first graph opens the panel; the panel then follows the active .backprop editor.
@@ -290,30 +468,38 @@ async function measureGraph(page: Page, file: string, previousNodes: number): Pr
   const { frame, nodes, firstSeen } = await stepperFrameWith(page, previousNodes);
   const openMs = firstSeen - shown0;
   log(`${file}: the panel showed ${nodes} nodes ${openMs} ms after the file opened`);
-  await focusEditor(page);
-  let state = await rootState(frame);
-  if (state.cursor !== 0) {
-    await page.keyboard.press('Alt+Home');
-    state = await settle(frame, (x) => x.cursor === 0, 'the reset');
-  }
-  const samples: Record<Kind, Sample[]> = { stepForward: [], stepBackward: [], previousStep: [] };
-  for (const kind of ['stepForward', 'stepBackward', 'previousStep'] as const) {
-    for (let i = 0; i < WARMUP + SAMPLES; i++) {
-      state = await position(page, frame, kind, state);
-      const expected = kind === 'previousStep' ? state.cursor - 1 : state.cursor + 1;
-      const sample = await press(page, frame, KEYS[kind], expected);
-      if (i >= WARMUP) samples[kind].push(sample);
-      state = await rootState(frame);
-      if (state.cursor !== expected) throw new Error(`${kind}: expected step ${expected}, panel at ${state.cursor}`);
-    }
-  }
-  return { file, nodes, totalSteps: state.total, openMs, samples };
+  return { file, frame, nodes, openMs };
 }
 
-async function latencyStart(browser: Browser, workspace: string): Promise<GraphRun[]> {
+async function measureAgainstFloor(page: Page, opened: Opened, floor: Frame | undefined): Promise<GraphRun> {
+  const { file, frame, nodes, openMs } = opened;
+  await focusEditor(page);
+  // The forward pass's length, once.
+  await runFromPalette(page, 'Backprop: Run Forward Pass');
+  await focusEditor(page);
+  const fwd = await settle(frame, (x) => x.phase === 'backward', 'the end of the forward pass');
+  const st: Stepper = { page, frame, forward: fwd.cursor };
+  const samples: Record<Contender, Samples> = { stepper: emptySamples(), floor: emptySamples() };
+  const idle = Math.max(1, Math.ceil(SAMPLES / ROUNDS));
+  const pairs = Math.max(1, Math.ceil(PAIRS / ROUNDS));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order: Contender[] = floor ? (r % 2 === 0 ? ['stepper', 'floor'] : ['floor', 'stepper']) : ['stepper'];
+    for (const c of order) {
+      const warmup = r < 2 ? WARMUP : 0;
+      if (c === 'stepper') await stepperTurn(st, file, samples.stepper, idle, pairs, warmup);
+      else if (floor) await floorTurn(page, floor, samples.floor, idle, pairs, warmup);
+    }
+    log(`${file}: round ${r + 1}/${ROUNDS} done`);
+  }
+  const total = (await rootState(frame)).total;
+  return { file, nodes, totalSteps: total, openMs, samples };
+}
+
+async function latencyStart(browser: Browser, workspace: string, floorExtensions: string): Promise<GraphRun[]> {
   // The smoke-test driver's build of the workbench is the one that honours extensionDevelopmentPath
-  // in the payload (as in the probe starts); no extensionTestsPath here, so nothing else runs.
-  const server = await startCodeServer({ smokeTestDriver: true, settings: SETTINGS });
+  // in the payload (as in the probe starts); no extensionTestsPath here, so nothing else runs. The
+  // floor extension is installed in the extensions dir.
+  const server = await startCodeServer({ smokeTestDriver: true, settings: SETTINGS, extensionsDir: floorExtensions });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
@@ -322,7 +508,7 @@ async function latencyStart(browser: Browser, workspace: string): Promise<GraphR
       window.addEventListener(
         'keydown',
         (e) => {
-          if (e.altKey && ['Period', 'Slash', 'Comma'].includes(e.code)) (window as unknown as BenchWindow).__bpKeyAt = performance.timeOrigin + e.timeStamp;
+          if (e.altKey && ['Period', 'Slash', 'Comma'].includes(e.code)) ((window as unknown as BenchWindow).__bpKeys ??= []).push(performance.timeOrigin + e.timeStamp);
         },
         true,
       );
@@ -331,10 +517,16 @@ async function latencyStart(browser: Browser, workspace: string): Promise<GraphR
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     try {
-      const small = await measureGraph(page, BENCH_FILES.small, 0);
-      const big = await measureGraph(page, BENCH_FILES.big, small.nodes);
-      const mnist = await measureGraph(page, BENCH_FILES.mnist, big.nodes);
-      return [small, big, mnist];
+      // The stepper first (it opens beside the editor), then the floor's panel under it.
+      const smallOpened = await openGraph(page, BENCH_FILES.small, 0);
+      await quickOpen(page, FLOOR_FILE);
+      await runFromPalette(page, FLOOR_OPEN);
+      const floor = await floorFrame(page);
+      await page.screenshot({ path: join(REPO_ROOT, 'out', 'bench-vscode-layout.png') }).catch(() => undefined);
+      const small = await measureAgainstFloor(page, smallOpened, floor);
+      const big = await measureAgainstFloor(page, await openGraph(page, BENCH_FILES.big, small.nodes), floor);
+      const mnist = MNIST ? await measureAgainstFloor(page, await openGraph(page, BENCH_FILES.mnist, big.nodes), undefined) : undefined;
+      return mnist ? [small, big, mnist] : [small, big];
     } catch (error) {
       const shot = join(REPO_ROOT, 'out', 'bench-vscode-failure.png');
       await page.screenshot({ path: shot }).catch(() => undefined);
@@ -464,13 +656,88 @@ function reportFirstLens(variants: LensVariant[]): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------------------------
 
-interface Stats {
-  median: number;
-  p90: number;
-  count: number;
+type Pick = (g: GraphRun, c: Contender) => number[];
+
+const pooled = (part: 'idle' | 'next', field: keyof Sample, kind?: Kind): Pick => (g, c) => {
+  const kinds = kind ? [kind] : KINDS;
+  return part === 'idle' ? kinds.flatMap((k) => g.samples[c].idle[k].map((s) => s[field])) : kinds.flatMap((k) => g.samples[c].next[k].map((p) => p.second[field]));
+};
+
+/** The median over runs of each run's median (one run: the samples' median). */
+function runMedian(runs: GraphRun[][], index: number, c: Contender, pick: Pick): number {
+  return median(runs.map((r) => median(pick(r[index], c))));
 }
-function stats(xs: readonly number[]): Stats {
-  return { median: median(xs), p90: percentile(xs, 90), count: xs.length };
+
+interface LatencyRow {
+  /** Of dom: the webview's handling of the message. */
+  webview: number;
+  nextWebview: number;
+  dom: number;
+  painted: number;
+  nextDom: number;
+  nextPainted: number;
+  /** What a step adds to the next key: its DOM latency right after a step minus on an idle page. */
+  addedDom: number;
+  addedPainted: number;
+  n: number;
+  nNext: number;
+}
+
+function latencyRow(runs: GraphRun[][], index: number, c: Contender, kind?: Kind): LatencyRow {
+  const dom = runMedian(runs, index, c, pooled('idle', 'domMs', kind));
+  const webview = runMedian(runs, index, c, pooled('idle', 'webviewMs', kind));
+  const nextWebview = runMedian(runs, index, c, pooled('next', 'webviewMs', kind));
+  const painted = runMedian(runs, index, c, pooled('idle', 'paintedMs', kind));
+  const nextDom = runMedian(runs, index, c, pooled('next', 'domMs', kind));
+  const nextPainted = runMedian(runs, index, c, pooled('next', 'paintedMs', kind));
+  const n = runs.reduce((a, r) => a + pooled('idle', 'domMs', kind)(r[index], c).length, 0);
+  const nNext = runs.reduce((a, r) => a + pooled('next', 'domMs', kind)(r[index], c).length, 0);
+  return { webview, nextWebview, dom, painted, nextDom, nextPainted, addedDom: nextDom - dom, addedPainted: nextPainted - painted, n, nNext };
+}
+
+function reportLatency(runs: GraphRun[][]): Record<string, unknown> {
+  const first = runs[0];
+  const out: Record<string, unknown> = {};
+  const rows: string[][] = [];
+  const kindRows: string[][] = [];
+  first.forEach((g, index) => {
+    const label = `${g.file === BENCH_FILES.mnist ? 'MNIST net, ' : ''}${g.nodes} nodes`;
+    const hasFloor = first[index].samples.floor.idle.stepForward.length > 0;
+    const contenders: Contender[] = hasFloor ? ['stepper', 'floor'] : ['stepper'];
+    const entry: Record<string, unknown> = {};
+    for (const kind of [undefined, ...KINDS]) {
+      const r = Object.fromEntries(contenders.map((c) => [c, latencyRow(runs, index, c, kind)])) as Partial<Record<Contender, LatencyRow>>;
+      const s = r.stepper as LatencyRow;
+      const f = r.floor;
+      const ratio = f ? { dom: s.dom / f.dom, painted: s.painted / f.painted, nextDom: s.nextDom / f.nextDom, nextPainted: s.nextPainted / f.nextPainted } : undefined;
+      entry[kind ?? 'all'] = { ...r, ratioToFloor: ratio };
+      const target = kind ? kindRows : rows;
+      const head = kind ? `${kind} · ${label}` : label;
+      for (const c of contenders) {
+        const x = r[c] as LatencyRow;
+        target.push([`${head} · ${c === 'stepper' ? 'Backprop Stepper' : 'floor'}`, `${x.n}+${x.nNext}`, fmt(x.dom, 1), fmt(x.webview, 1), fmt(x.painted, 1), fmt(x.nextDom, 1), fmt(x.nextWebview, 1), fmt(x.nextPainted, 1), fmt(x.addedDom, 1), fmt(x.addedPainted, 1)]);
+      }
+      if (ratio && f) {
+        target.push([`${head} · ratio to floor`, '', ratio.dom.toFixed(2), '', ratio.painted.toFixed(2), ratio.nextDom.toFixed(2), '', ratio.nextPainted.toFixed(2), fmt(s.addedDom - f.addedDom, 1), fmt(s.addedPainted - f.addedPainted, 1)]);
+      }
+    }
+    out[g.file] = entry;
+  });
+  const cols = ['graph · extension', 'n (idle+next)', 'DOM', 'of it webview', 'painted', 'next key DOM', 'of it webview', 'next key painted', 'added DOM', 'added painted'];
+  const [small, big] = first;
+  log('');
+  log(
+    `## Step keybinding → webview (ms, keydown in the workbench → data-cursor at the new step (DOM) → the second animation frame after it (painted); ` +
+      `next key = a press right after the first press's DOM update; added = next key − idle (for the ratio row: stepper's added − floor's); ` +
+      `medians of ${runs.length} run(s)' medians; stepper and floor interleaved, ${ROUNDS} turns each; ${small.file}: ${small.totalSteps} steps; ${big.file}: ${big.totalSteps} steps)`,
+  );
+  log(table(cols, rows));
+  log('');
+  log('## The same per command');
+  log(table(cols, kindRows));
+  log('');
+  log(`## File opened → panel drawn (ms): ${first.map((g) => `${g.file} ${runs.map((r) => r[first.indexOf(g)].openMs).join('/')}`).join(', ')}`);
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -480,88 +747,80 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
   const root = makeTempRoot('backprop-bench-vscode-');
   const workspace = makeWorkspace(root);
-  const probe = await bundleProbe();
+  const floorExtensions = await installFloorExtension(root);
   const browser = await launchChromium();
   try {
     log(`# Backprop Stepper in a real VS Code (code-server, headless chromium) — ${cpus().length} cores, load ${load0.toFixed(2)}`);
-    log('');
-    const firstLens = reportFirstLens(await measureFirstLens(browser, workspace, root));
-    if (ONLY_CODELENS) {
-      const previous = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>) : {};
-      writeFileSync(RESULTS_FILE, JSON.stringify({ ...previous, firstCodeLens: { date: new Date().toISOString(), loadavg: [load0, loadavg()[0]], variants: firstLens } }, null, 2) + '\n');
-      log(`wrote ${RESULTS_FILE} (firstCodeLens)`);
-      return;
-    }
-    log('');
-    const probes: ProbeResult[] = [];
-    for (let i = 0; i < STARTS; i++) {
-      const r = await probeStart(browser, workspace, probe);
-      probes.push(r);
-      log(`start ${i + 1}/${STARTS}: activationMs ${fmt(r.activationMs, 2)}, trace ${fmt(r.memory?.traceMB, 2)} MB`);
-    }
-    const graphs = await latencyStart(browser, workspace);
-    const [small, big, mnist] = graphs;
-
-    const kinds = ['stepForward', 'stepBackward', 'previousStep'] as const;
-    const all = (g: GraphRun, pick: (s: Sample) => number): number[] => kinds.flatMap((k) => g.samples[k].map(pick));
-    const rows: string[][] = [];
-    const latency: Record<string, unknown> = {};
-    for (const kind of [...kinds, 'all'] as const) {
-      const of = (g: GraphRun, pick: (s: Sample) => number): number[] => (kind === 'all' ? all(g, pick) : g.samples[kind].map(pick));
-      const entry: Record<string, unknown> = {};
-      for (const g of graphs) {
-        const dom = stats(of(g, (s) => s.domMs));
-        const frame = stats(of(g, (s) => s.frameMs));
-        const driver = stats(of(g, (s) => s.driverMs));
-        entry[g === big ? 'big' : g === mnist ? 'mnist' : 'small'] = { domMs: dom, frameMs: frame, driverMs: driver };
-        rows.push([`${kind} · ${g === mnist ? 'MNIST net, ' : ''}${g.nodes} nodes`, String(dom.count), fmt(dom.median, 1), fmt(dom.p90, 1), fmt(frame.median, 1), fmt(frame.p90, 1), fmt(driver.median, 1)]);
+    const previous = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>) : {};
+    let firstLens: Record<string, unknown> | undefined;
+    if (!ONLY_LATENCY) {
+      log('');
+      firstLens = reportFirstLens(await measureFirstLens(browser, workspace, root));
+      if (ONLY_CODELENS) {
+        writeFileSync(RESULTS_FILE, JSON.stringify({ ...previous, firstCodeLens: { date: new Date().toISOString(), loadavg: [load0, loadavg()[0]], variants: firstLens } }, null, 2) + '\n');
+        log(`wrote ${RESULTS_FILE} (firstCodeLens)`);
+        return;
       }
-      const ratio = median(of(big, (s) => s.domMs)) / median(of(small, (s) => s.domMs));
-      const ratioFrame = median(of(big, (s) => s.frameMs)) / median(of(small, (s) => s.frameMs));
-      entry.ratioDom = ratio;
-      entry.ratioFrame = ratioFrame;
-      latency[kind] = entry;
-      rows.push([`${kind} · ratio ${big.nodes}/${small.nodes}`, '', ratio.toFixed(2), '', ratioFrame.toFixed(2), '', '']);
     }
-    log('');
-    log(`## Step keybinding → webview updated (ms; ${small.file}: ${small.nodes} nodes, ${small.totalSteps} steps; ${big.file}: ${big.nodes} nodes, ${big.totalSteps} steps; ${mnist.file}: 784-50-10 on 3 images from ${MNIST_NPZ}, ${mnist.nodes} nodes, ${mnist.totalSteps} steps)`);
-    log(table(['command · graph', 'n', 'DOM med', 'DOM p90', 'frame med', 'frame p90', 'driver med'], rows));
-    log('');
-    log(`## File opened → panel drawn (ms): ${graphs.map((g) => `${g.file} ${g.openMs}`).join(', ')}`);
+    const probes: ProbeResult[] = [];
+    if (!ONLY_LATENCY) {
+      const probe = await bundleProbe();
+      log('');
+      for (let i = 0; i < STARTS; i++) {
+        const r = await probeStart(browser, workspace, probe);
+        probes.push(r);
+        log(`start ${i + 1}/${STARTS}: activationMs ${fmt(r.activationMs, 2)}, trace ${fmt(r.memory?.traceMB, 2)} MB`);
+      }
+    }
+    const runs: GraphRun[][] = [];
+    for (let i = 0; i < RUNS; i++) {
+      log(`\nlatency run ${i + 1}/${RUNS}`);
+      runs.push(await latencyStart(browser, workspace, floorExtensions));
+    }
+    const latency = reportLatency(runs);
 
     const act = probes.map((p) => p.activationMs).filter((x): x is number => typeof x === 'number');
     const mem = probes.map((p) => p.memory).filter((m) => m !== null);
-    log('');
-    log(`## Activation (the extension's own activationMs(), ${act.length} fresh starts) and trace memory (extension host heap)`);
-    log(
-      table(
-        ['measure', 'median', 'min', 'max'],
-        [
-          ['activation ms', fmt(median(act), 2), fmt(Math.min(...act), 2), fmt(Math.max(...act), 2)],
-          ['heap before opening the graph, MB', fmt(median(mem.map((m) => m.heapBeforeMB)), 1), '', ''],
-          ['heap, 2,000-node graph open at step 0, MB', fmt(median(mem.map((m) => m.heapGraphOpenMB)), 1), '', ''],
-          ['heap, whole pass stepped, MB', fmt(median(mem.map((m) => m.heapTraceDoneMB)), 1), '', ''],
-          ['trace (stepped − open), MB', fmt(median(mem.map((m) => m.traceMB)), 2), fmt(Math.min(...mem.map((m) => m.traceMB)), 2), fmt(Math.max(...mem.map((m) => m.traceMB)), 2)],
-        ],
-      ),
-    );
+    if (probes.length) {
+      log('');
+      log(`## Activation (the extension's own activationMs(), ${act.length} fresh starts) and trace memory (extension host heap)`);
+      log(
+        table(
+          ['measure', 'median', 'min', 'max'],
+          [
+            ['activation ms', fmt(median(act), 2), fmt(Math.min(...act), 2), fmt(Math.max(...act), 2)],
+            ['heap before opening the graph, MB', fmt(median(mem.map((m) => m.heapBeforeMB)), 1), '', ''],
+            ['heap, 2,000-node graph open at step 0, MB', fmt(median(mem.map((m) => m.heapGraphOpenMB)), 1), '', ''],
+            ['heap, whole pass stepped, MB', fmt(median(mem.map((m) => m.heapTraceDoneMB)), 1), '', ''],
+            ['trace (stepped − open), MB', fmt(median(mem.map((m) => m.traceMB)), 2), fmt(Math.min(...mem.map((m) => m.traceMB)), 2), fmt(Math.max(...mem.map((m) => m.traceMB)), 2)],
+          ],
+        ),
+      );
+    }
     const load1 = loadavg()[0];
     log(`\nload average ${load0.toFixed(2)} → ${load1.toFixed(2)}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
     writeFileSync(
       RESULTS_FILE,
       JSON.stringify(
         {
+          ...previous,
           date: new Date().toISOString(),
           loadavg: [load0, load1],
           method:
-            'keybinding pressed in the focused .backprop editor (playwright keyboard); keydown event.timeStamp in the workbench page → MutationObserver on #backprop-root[data-cursor] in the webview (dom) and the next requestAnimationFrame (frame); driver = CDP round trip',
+            'keybinding pressed in the focused editor (playwright keyboard); keydown event.timeStamp in the workbench page → MutationObserver on #backprop-root[data-cursor] in the webview (dom), the next requestAnimationFrame (frame) and the one after (painted); ' +
+            'next key: a second press sent when the first step reached the DOM; floor: a minimal extension posting one message per key to its webview (bench/vscode/floor.ts), interleaved; driver = CDP round trip',
           warmupPerKind: WARMUP,
-          graphs: graphs.map((g) => ({ file: g.file, nodes: g.nodes, totalSteps: g.totalSteps, openMs: g.openMs })),
+          runs: runs.length,
+          graphs: runs[0].map((g) => ({ file: g.file, nodes: g.nodes, totalSteps: g.totalSteps, openMs: runs.map((r) => r[runs[0].indexOf(g)].openMs) })),
           latency,
-          samples: Object.fromEntries(graphs.map((g) => [g.file, g.samples])),
-          activation: { starts: act.length, medianMs: median(act), values: act, wasActiveBeforeProbe: probes.map((p) => p.extensionWasActive) },
-          memory: { medianTraceMB: median(mem.map((m) => m.traceMB)), runs: mem },
-          firstCodeLens: { date: new Date().toISOString(), variants: firstLens },
+          samples: runs.map((r) => Object.fromEntries(r.map((g) => [g.file, g.samples]))),
+          ...(probes.length
+            ? {
+                activation: { starts: act.length, medianMs: median(act), values: act, wasActiveBeforeProbe: probes.map((p) => p.extensionWasActive) },
+                memory: { medianTraceMB: median(mem.map((m) => m.traceMB)), runs: mem },
+              }
+            : {}),
+          ...(firstLens ? { firstCodeLens: { date: new Date().toISOString(), variants: firstLens } } : {}),
         },
         null,
         2,
