@@ -1,24 +1,30 @@
 /**
  * `npm run bench:vscode`: the stepper measured in a REAL VS Code (code-server 1.139 on Node 24,
  * headless Debian chromium through playwright-core; the tools of test/vscode, installed by
- * scripts/setup-vscode.sh). Needs the production build (the npm script builds first). Two parts:
+ * scripts/setup-vscode.sh). Needs the production build (the npm script builds first). Three parts:
  *
  * 1. Activation, N fresh starts (default 5): each start is a new code-server with a new profile,
  *    the repo as extensionDevelopmentPath and bench/vscode/hostProbe.ts (bundled) as
  *    extensionTestsPath, run by the smoke-test driver. The probe reads the extension's own
  *    `activationMs()` and the extension host's heap around stepping through the 2,000-node graph.
  *
- * 2. Step command → webview updated, one more fresh start without the probe: the page opens a file,
- *    runs "Backprop: Open Stepper" from the palette, focuses the editor and presses the extension's
- *    keybindings as a user does (Alt+. Step Forward, Alt+/ Step Backward, Alt+, Previous Step).
- *    Each sample runs from the keydown event in the workbench page (its
+ * 2. Step command → webview updated, --runs fresh starts (default 3) without the probe, each with
+ *    the floor extension of floor.ts installed beside the stepper: the page opens a file, runs
+ *    "Backprop: Open Stepper" from the palette, opens floor.floor and "Floor: Open Panel" (a
+ *    webview under the stepper's), focuses the editor and presses the keybindings as a user does
+ *    (Alt+. Step Forward, Alt+/ Step Backward, Alt+, Previous Step). The stepper (in the .backprop
+ *    editor) and the floor (in floor.floor, same keys) take --rounds turns each (default 4, the
+ *    order turned every round). Each sample runs from the keydown event in the workbench page (its
  *    `event.timeStamp`) to the webview's MutationObserver seeing `#backprop-root[data-cursor]` at the
- *    new step (the webview sets it after marking the current node), and to the next animation frame
- *    after that; both on the browser's clock (`performance.timeOrigin + now()`, comparable across
- *    frames). The driver's own round trip (press → promise resolved, via CDP) is recorded too.
- *    The same for the 2,000-node graph and for buy-apple-orange, in the same run; ratios big/small;
- *    and for the full MNIST net (784-50-10 on 3 images, loaded from an .npz, as "Open Trained Net as
- *    Graph" writes it), with the time from the file opened to the panel drawing its graph.
+ *    new step (DOM; the stepper sets it after marking the current node), to the first animation
+ *    frame after that and to the second (painted: the frame with the change has been drawn); all on
+ *    the browser's clock (`performance.timeOrigin + now()`, comparable across frames). Of DOM, the
+ *    webview's own handling of the message is read from its `backprop:update` measure. Next key: a
+ *    second press sent as soon as the first step reached the DOM, timed the same way; its latency
+ *    minus an idle press's is what a step leaves for the next key. On buy-apple-orange and on the
+ *    2,000-node graph; then (unless --no-mnist) the full MNIST net (784-50-10 on 3 images, loaded
+ *    from an .npz, as "Open Trained Net as Graph" writes it), stepper only, with the time from the
+ *    file opened to the panel drawing its graph. Table cells are medians of the runs' medians.
  *
  * 3. First CodeLens, N fresh starts per variant (default 5), interleaved: code-server opens the
  *    workspace with buy-apple-orange.backprop in the editor (payload openFile), and the page records
@@ -28,7 +34,8 @@
  *    with its dist/ built, e.g. main) a third. Most of that time is VS Code's own start, so the
  *    ratio to the minimal extension is what the extension adds (target ≤ 1.1).
  *
- *   node --import tsx bench/vscode/run.ts [--starts N] [--samples N] [--lens-starts N] [--baseline DIR] [--only-codelens]
+ *   node --import tsx bench/vscode/run.ts [--starts N] [--runs N] [--samples N] [--pairs N] [--rounds N]
+ *     [--lens-starts N] [--baseline DIR] [--only-codelens] [--only-latency] [--no-mnist]
  * Writes bench/results-vscode.json. Kills every process it started (code-server's process group,
  * chromium) and removes its temp folders.
  */
