@@ -80,8 +80,8 @@ exports.activate = (context) => {
   context.subscriptions.push(
     vscode.commands.registerCommand('floor.open', async () => {
       if (panel) return;
-      // Editor 1 | stepper above, this panel below (a fourth of the height).
-      await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.5 }, { size: 0.5, groups: [{ size: 0.75 }, { size: 0.25 }] }] });
+      // Editor 1 | stepper above, this panel below (an eighth of the height).
+      await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.5 }, { size: 0.5, groups: [{ size: 0.88 }, { size: 0.12 }] }] });
       panel = vscode.window.createWebviewPanel('floor.panel', 'Floor', { viewColumn: vscode.ViewColumn.Three, preserveFocus: true }, { enableScripts: true });
       panel.webview.html = html();
       panel.onDidDispose(() => (panel = undefined));

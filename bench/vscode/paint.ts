@@ -20,8 +20,8 @@ function argNumber(name: string, fallback: number): number {
 }
 const STEPS = argNumber('--steps', 30);
 /** The panel's size: about what the stepper's editor group gets in bench:vscode's 1400×900 workbench. */
-const WIDTH = argNumber('--width', 700);
-const HEIGHT = argNumber('--height', 640);
+const WIDTH = argNumber('--width', 520);
+const HEIGHT = argNumber('--height', 760);
 
 interface StepTiming {
   dom: number;
