@@ -1,7 +1,10 @@
 /**
  * The numpy files `.backprop` documents load (`load("w.npz", "W1")`), read with
  * `vscode.workspace.fs` (so the web host works too), cached, and watched: when one changes on
- * disk, the documents that load it compile again, like an edit to their source.
+ * disk, the documents that load it compile again, like an edit to their source. A file watcher can
+ * miss a change (a folder created just before the file, network and container file systems), so
+ * every STAMP_CHECK_MS the loaded files' modification time and size are also compared with those
+ * of their last read (one `stat` per loaded file, at most MAX_LOAD_FILES per document).
  *
  * Paths are relative to the document. A document may only load files inside a workspace folder,
  * or, when it lies in no workspace folder, inside its own folder.
@@ -10,9 +13,15 @@ import * as vscode from 'vscode';
 import { MAX_LOAD_FILE_BYTES, MAX_LOAD_FILES } from '../language/limits';
 import type { FileContent, FileReference } from './ports';
 
+/** How often the loaded files' modification time and size are compared with their last read. */
+export const STAMP_CHECK_MS = 2000;
+
 interface Entry {
+  target: vscode.Uri;
   /** Undefined while the read is in flight. */
   content?: FileContent;
+  /** Modification time and size (or 'missing') when the content was read. */
+  stamp?: string;
   /** The read in flight: settles after its documents were told (and so compiled again). */
   reading?: Promise<void>;
   watcher: vscode.FileSystemWatcher;
@@ -67,6 +76,16 @@ export async function readFileContent(target: vscode.Uri): Promise<FileContent> 
   }
 }
 
+/** What the fallback check compares: the file's modification time and size, or that it is missing. */
+async function stampOf(target: vscode.Uri): Promise<string> {
+  try {
+    const s = await vscode.workspace.fs.stat(target);
+    return `${s.mtime}:${s.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 /** Every file a program loads, read once (no cache, no watching): for one-off work such as a gradient check. */
 export async function readLoadedFiles(doc: vscode.Uri, refs: readonly FileReference[]): Promise<Map<string, FileContent>> {
   const out = new Map<string, FileContent>();
@@ -85,6 +104,8 @@ export class LoadedFiles implements vscode.Disposable {
   private readonly lastContents = new Map<string, Map<string, FileContent>>();
   /** Per file, the number of its latest read: an older read finishing late is ignored. */
   private readonly readToken = new Map<string, number>();
+  private stampTimer: ReturnType<typeof setInterval> | undefined;
+  private checking = false;
 
   /** `onDidChange(docUri)`: a file that document loads was read or changed; compile it again. */
   constructor(private readonly onDidChange: (docUri: string) => void) {}
@@ -157,6 +178,24 @@ export class LoadedFiles implements vscode.Disposable {
     for (const uri of [...this.entries.keys()]) this.drop(uri);
   }
 
+  /**
+   * Reads again every loaded file whose modification time or size differs from its last read
+   * (what the watcher should have reported). Runs every STAMP_CHECK_MS while files are loaded.
+   */
+  async checkStamps(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      for (const [key, entry] of [...this.entries]) {
+        if (entry.content === undefined || entry.stamp === undefined) continue;
+        const stamp = await stampOf(entry.target);
+        if (this.entries.get(key) === entry && entry.content !== undefined && stamp !== entry.stamp) this.reread(key, entry.target);
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
   private entryFor(target: vscode.Uri): Entry {
     const key = target.toString();
     let entry = this.entries.get(key);
@@ -166,8 +205,9 @@ export class LoadedFiles implements vscode.Disposable {
     watcher.onDidChange(changed);
     watcher.onDidCreate(changed);
     watcher.onDidDelete(changed);
-    entry = { watcher, users: new Set() };
+    entry = { target, watcher, users: new Set() };
     this.entries.set(key, entry);
+    this.stampTimer ??= setInterval(() => void this.checkStamps(), STAMP_CHECK_MS);
     this.read(key, target);
     return entry;
   }
@@ -182,20 +222,28 @@ export class LoadedFiles implements vscode.Disposable {
   private read(key: string, target: vscode.Uri): void {
     const entry = this.entries.get(key);
     if (!entry) return;
-    const done = (content: FileContent): void => {
+    const done = ([stamp, content]: [string, FileContent]): void => {
       // A newer read (the file changed again) or a dropped entry wins.
       if (this.entries.get(key) !== entry || token !== this.readToken.get(key)) return;
       entry.content = content;
+      entry.stamp = stamp;
       for (const doc of entry.users) this.onDidChange(doc);
     };
     const token = (this.readToken.get(key) ?? 0) + 1;
     this.readToken.set(key, token);
-    entry.reading = readFileContent(target).then(done);
+    // The stamp is taken first: a change during the read makes it differ, and the check reads again.
+    entry.reading = stampOf(target)
+      .then(async (stamp): Promise<[string, FileContent]> => [stamp, await readFileContent(target)])
+      .then(done);
   }
 
   private drop(uri: string): void {
     this.entries.get(uri)?.watcher.dispose();
     this.entries.delete(uri);
     this.readToken.delete(uri);
+    if (this.entries.size === 0 && this.stampTimer !== undefined) {
+      clearInterval(this.stampTimer);
+      this.stampTimer = undefined;
+    }
   }
 }
