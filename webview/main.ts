@@ -1,12 +1,10 @@
 /**
  * Entry of the Backprop Stepper panel (bundled to dist/webview/main.js as an IIFE).
  * Receives the host's `graph` / `update` / `select` / `error` messages, draws the graph, and sends
- * `ready` and, for everything the user asks to change (a step, a cursor, a pinned node, practice),
- * one kind of message, `change`. The host owns the cursor and the pinned node: the panel shows
- * them, and a `select` that pins what is already pinned changes nothing.
+ * `ready`, `command`, `goTo`, `select`, `revealLine` back.
  */
 import './cspNonce';
-import type { FigureFormat, HostToWebview, PanelChange, StepCommand, StepState } from '../src/shared/protocol';
+import type { FigureFormat, HostToWebview, StepCommand, StepState } from '../src/shared/protocol';
 import { figurePng, figureSvg } from './figure';
 import { captionText } from './caption';
 import { DetailPane } from './detailPane';
@@ -88,26 +86,26 @@ class Panel {
 
     this.toolbar = new Toolbar(toolbarEl, this.model, {
       onCommand: (command) => this.command(command),
-      onGoTo: (step) => change({ kind: 'goTo', step }),
+      onGoTo: (step) => post({ type: 'goTo', step }),
       onView: (action) => this.viewAction(action),
     });
     this.view = new GraphView(canvas, this.model, textMeasurerCached(), {
-      onSelect: (id) => this.select(id, 'select'),
-      onReveal: (id) => this.select(id, 'reveal'),
+      onSelect: (id) => this.select(id, true),
+      onReveal: (id) => post({ type: 'revealLine', node: id }),
       onViewChange: (v) => {
         this.currentView = v;
         this.persist();
       },
     });
     this.detail = new DetailPane(detailEl, this.model, {
-      onSelect: (id) => this.select(id, 'select'),
-      onReveal: (id) => this.select(id, 'reveal'),
+      onSelect: (id) => this.select(id, true),
+      onReveal: (id) => post({ type: 'revealLine', node: id }),
       onFollow: () => this.unpin(),
       onAnswer: (to, index, text) => this.answer(to, index, text),
       onExplainElement: (node, input, row, col) => post({ type: 'explainElement', node, input, row, col }),
       onStopPractice: () => {
         this.setPractice(false);
-        change({ kind: 'practice', enabled: false });
+        post({ type: 'practice', enabled: false });
       },
     }, this.practice, (to, index) => this.practiceHidden(to, index));
     this.applyTexts();
@@ -177,7 +175,7 @@ class Panel {
           break;
         }
         case 'select':
-          if (typeof msg.node === 'number') this.select(msg.node, 'host');
+          if (typeof msg.node === 'number') this.select(msg.node, false, true);
           break;
         case 'error':
           this.showError(msg.message, msg.line, msg.column);
@@ -217,10 +215,9 @@ class Panel {
     this.errorBanner.hidden = true;
     this.applyTexts();
 
-    // The pinned node survives a re-run of the same file (as in the host, which sends it after a
-    // reload of the panel).
-    const previous = prev?.uri === msg.graph.uri ? this.detail.selectedId : null;
-    const keepSelected = previous !== null && this.model.node(previous) ? previous : null;
+    // Selection survives a re-run and a reload of the same file.
+    const previous = prev?.uri === msg.graph.uri ? this.detail.selectedId : this.saved?.uri === msg.graph.uri ? this.saved.selected : null;
+    const keepSelected = previous !== null && previous !== undefined && this.model.node(previous) ? previous : null;
     this.saved = undefined;
     this.view.setSelected(keepSelected);
     this.detail.show(keepSelected);
@@ -256,18 +253,12 @@ class Panel {
     this.persist();
   }
 
-  /**
-   * Pins a node. 'select' / 'reveal': the user clicked it (shown at once, and asked of the host;
-   * 'reveal' also asks for its line); 'host': the host's pinned node (brought into view, unless it
-   * is already the one pinned: then it is the echo of a click and changes nothing).
-   */
-  private select(id: number, from: 'select' | 'reveal' | 'host'): void {
+  private select(id: number, tellHost: boolean, reveal = false): void {
     if (!this.model.node(id)) return;
-    if (from === 'host' && this.detail.selectedId === id) return;
     this.view.setSelected(id);
     this.detail.show(id);
-    if (from === 'host') this.view.reveal(id);
-    else change({ kind: 'select', node: id, reveal: from === 'reveal' });
+    if (reveal) this.view.reveal(id);
+    if (tellHost) post({ type: 'select', node: id });
     this.persist();
   }
 
@@ -322,16 +313,15 @@ class Panel {
     return result;
   }
 
-  /** Back to follow mode: the detail pane shows each step's node again (and the host unpins too). */
+  /** Back to follow mode: the detail pane shows each step's node again. */
   private unpin(): void {
     this.view.setSelected(null);
     this.detail.show(null);
-    change({ kind: 'select', node: null, reveal: false });
     this.persist();
   }
 
   private command(command: StepCommand): void {
-    change({ kind: 'command', command });
+    post({ type: 'command', command });
   }
 
   private viewAction(action: 'zoomIn' | 'zoomOut' | 'fit'): void {
@@ -381,7 +371,7 @@ class Panel {
         break;
       case 'End':
         handled();
-        change({ kind: 'goTo', step: this.model.state.totalSteps });
+        post({ type: 'goTo', step: this.model.state.totalSteps });
         break;
       case 'f':
       case 'F':
@@ -430,11 +420,6 @@ class Panel {
 /** Writes a text only when it differs: the same text written again still lays the box out again. */
 function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
-}
-
-/** Asks the host for a change: the one door for steps, cursor, selection and practice. */
-function change(c: PanelChange): void {
-  post({ type: 'change', change: c });
 }
 
 /** Above this many nodes a new layout is announced before it runs. */
