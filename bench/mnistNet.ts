@@ -18,14 +18,8 @@
 import { createEngine } from '../src/host/engineBinding';
 import { GraphSession } from '../src/host/session';
 import { fileReferences } from '../src/language';
-import { fmt, median, percentile, table } from './stats';
+import { argNumber, fmt, median, percentile, table } from './stats';
 import { mnistNetFiles } from './mnistFixture';
-
-function argNumber(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
-}
 
 const RUNS = argNumber('--runs', 20);
 

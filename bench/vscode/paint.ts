@@ -10,14 +10,9 @@
  */
 import type { CDPSession, Page } from 'playwright-core';
 import { ensureBuilt, launch, openPanel } from '../../test/webview/harness';
-import { fmt, median, percentile, table } from '../stats';
+import { argNumber, fmt, median, percentile, table } from '../stats';
 import { generateLadder } from './ladder';
 
-function argNumber(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
-}
 const STEPS = argNumber('--steps', 30);
 /** The panel's size: about what the stepper's editor group gets in bench:vscode's 1400×900 workbench. */
 const WIDTH = argNumber('--width', 520);

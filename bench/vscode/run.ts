@@ -48,17 +48,11 @@ import { launchChromium } from '../../test/vscode/browser';
 import { makeTempRoot, startCodeServer, type CodeServer } from '../../test/vscode/codeServer';
 import { ensureTools, REPO_ROOT } from '../../test/vscode/tools';
 import { quickOpen, rootState, runFromPalette, until, type RootState } from '../../test/vscode/ui/workbench';
-import { fmt, median, table } from '../stats';
+import { argNumber, fmt, median, table } from '../stats';
 import { generateLadder } from './ladder';
 import { mnistNetFiles } from '../mnistFixture';
 import { BENCH_FILES, MNIST_NPZ, type ProbeResult } from './shared';
 import { FLOOR_FILE, FLOOR_OPEN, installFloorExtension } from './floor';
-
-function argNumber(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
-}
 
 const STARTS = argNumber('--starts', 5);
 const LENS_STARTS = argNumber('--lens-starts', 5);
