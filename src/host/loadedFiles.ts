@@ -66,21 +66,32 @@ export function resolveLoadPath(doc: vscode.Uri, path: string): vscode.Uri | { e
 
 /** Reads one file with workspace.fs, within the size limit; never throws. */
 export async function readFileContent(target: vscode.Uri): Promise<FileContent> {
+  return (await readStamped(target))[1];
+}
+
+/** The file's content and the stamp (see stampOf) of the one `stat` taken before reading it. */
+async function readStamped(target: vscode.Uri): Promise<[string, FileContent]> {
+  let stamp = 'missing';
   try {
     const stat = await vscode.workspace.fs.stat(target);
-    if (stat.type & vscode.FileType.Directory) return { error: 'it is a folder, not a file' };
-    if (stat.size > MAX_LOAD_FILE_BYTES) return { error: `the file is too large (${stat.size.toLocaleString('en-US')} bytes; the limit is ${MAX_LOAD_FILE_BYTES.toLocaleString('en-US')})` };
-    return { bytes: await vscode.workspace.fs.readFile(target) };
+    stamp = stampText(stat);
+    if (stat.type & vscode.FileType.Directory) return [stamp, { error: 'it is a folder, not a file' }];
+    if (stat.size > MAX_LOAD_FILE_BYTES) return [stamp, { error: `the file is too large (${stat.size.toLocaleString('en-US')} bytes; the limit is ${MAX_LOAD_FILE_BYTES.toLocaleString('en-US')})` }];
+    return [stamp, { bytes: await vscode.workspace.fs.readFile(target) }];
   } catch (e) {
-    return { error: describeError(e) };
+    return [stamp, { error: describeError(e) }];
   }
+}
+
+function stampText(stat: vscode.FileStat): string {
+  return `${stat.mtime}:${stat.size}`;
 }
 
 /** What the fallback check compares: the file's modification time and size, or that it is missing. */
 async function stampOf(target: vscode.Uri): Promise<string> {
   try {
     const s = await vscode.workspace.fs.stat(target);
-    return `${s.mtime}:${s.size}`;
+    return stampText(s);
   } catch {
     return 'missing';
   }
@@ -231,10 +242,8 @@ export class LoadedFiles implements vscode.Disposable {
     };
     const token = (this.readToken.get(key) ?? 0) + 1;
     this.readToken.set(key, token);
-    // The stamp is taken first: a change during the read makes it differ, and the check reads again.
-    entry.reading = stampOf(target)
-      .then(async (stamp): Promise<[string, FileContent]> => [stamp, await readFileContent(target)])
-      .then(done);
+    // The stamp is the stat before the read: a change during the read makes it differ, and the check reads again.
+    entry.reading = readStamped(target).then(done);
   }
 
   private drop(uri: string): void {
