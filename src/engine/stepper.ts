@@ -125,6 +125,8 @@ export class Stepper {
   private readonly leafGrads = new Map<number, Tensor>();
   /** Per node: consumers as (consumer id, argument index), in the order their backward steps run. */
   private readonly consumers: { consumer: number; index: number }[][];
+  /** Per node: the ids of its consumers, each once, in graph order (see consumersOf). */
+  private readonly consumerIds: number[][];
   /** Forward step of each node (−1 for leaves). */
   private readonly fwdStep: Int32Array;
   /** Backward step of each node (−1 for leaves). */
@@ -149,6 +151,7 @@ export class Stepper {
       }
       node.inputs.forEach((input, index) => this.consumers[input].push({ consumer: node.id, index }));
     }
+    this.consumerIds = this.consumers.map((uses) => [...new Set(uses.map((u) => u.consumer))]);
     this.forwardOrder = order;
     this.forwardSteps = order.length;
     this.totalSteps = 2 * order.length;
@@ -218,6 +221,15 @@ export class Stepper {
   stepOfNode(nodeId: number, phase: StepPhase): number {
     this.checkNode(nodeId);
     return phase === 'forward' ? this.fwdStep[nodeId] : this.bwdStep[nodeId];
+  }
+
+  /**
+   * The nodes that use `nodeId` as an input, each once, in graph order (the table the backward
+   * pass sums gradients over; the host's views and the arithmetic read it here).
+   */
+  consumersOf(nodeId: number): readonly number[] {
+    this.checkNode(nodeId);
+    return this.consumerIds[nodeId];
   }
 
   /** The node run by the step just before the cursor, or null at the start. */

@@ -6,8 +6,8 @@ import type { EnginePort } from './ports';
 export function createEngine(): EnginePort {
   return {
     compile(source, expand, files) {
-      const r = compile(source, files ? { expand, files } : { expand });
-      return r.graph ? { graph: r.graph, diagnostics: r.diagnostics, identifiers: r.identifiers } : { diagnostics: r.diagnostics, identifiers: r.identifiers };
+      const { graph, diagnostics, identifiers, statements } = compile(source, files ? { expand, files } : { expand });
+      return graph ? { graph, diagnostics, identifiers, statements } : { diagnostics, identifiers, statements };
     },
     fileReferences,
     createStepper: (graph) => new Stepper(graph),

@@ -4,31 +4,26 @@
  * and `engineBinding.ts` is the one place that wires in the real implementations.
  */
 import type { Graph, OpKind, SourceRange } from '../engine/graph';
-import type { NonFiniteReport } from '../engine/nonFinite';
 import type { OpInfo } from '../engine/layers';
-import type { Tensor } from '../engine/tensor';
-import type { Phase } from '../shared/protocol';
+import type { Stepper } from '../engine/stepper';
+import type { Diagnostic, IdentifierInfo, StatementInfo } from '../language';
 
-/** A problem in the source, 1-based line and column, end exclusive. */
-export interface SourceDiagnostic {
-  message: string;
-  range: SourceRange;
-  severity: 'error' | 'warning';
-}
+/** A problem in the source, 1-based line and column, end exclusive (the language's own type). */
+export type SourceDiagnostic = Diagnostic;
+
+/** A name at a place in the source: a definition or a use, and the label of the version it means. */
+export type SourceIdentifier = IdentifierInfo;
+
+/** A statement of the source: what it assigns (and the version label it makes), where. */
+export type SourceStatement = StatementInfo;
 
 export interface CompileOutput {
   graph?: Graph;
   diagnostics: SourceDiagnostic[];
   /** Every name in the source and the version (node label) it means there, for hover and go-to. */
   identifiers?: SourceIdentifier[];
-}
-
-/** A name at a place in the source: a definition or a use, and the label of the version it means. */
-export interface SourceIdentifier {
-  name: string;
-  range: SourceRange;
-  role: 'definition' | 'use' | 'function';
-  label?: string;
+  /** Every statement in source order, for the inline hints and the Outline. */
+  statements?: SourceStatement[];
 }
 
 /** A file the source loads (`load("x.npy")`): the path as written, and where. */
@@ -40,32 +35,28 @@ export interface FileReference {
 /** What the host read for a loaded path: the bytes, or why it could not. */
 export type FileContent = { readonly bytes: Uint8Array } | { readonly error: string };
 
-/** The replay stepper: a cursor over 2 × (op nodes) steps, values and gradients visible at the cursor. */
-export interface StepperPort {
-  readonly cursor: number;
-  readonly totalSteps: number;
-  readonly forwardSteps: number;
-  readonly phase: Phase;
-  goTo(step: number): void;
-  /** Forward value visible at the cursor (leaves always), or undefined. */
-  valueAt(nodeId: number): Tensor | undefined;
-  /** Gradient accumulated at the cursor, or undefined. */
-  gradAt(nodeId: number): Tensor | undefined;
-  /** Gradient flowing along the edge into argument `argIndex` of `consumerId`, once its backward step ran. */
-  edgeGradAt(consumerId: number, argIndex: number): Tensor | null | undefined;
-  /**
-   * What became visible or vanished between two cursors (only what the steps in between touch),
-   * read at `to`. Optional: the session computes it from the other methods when missing.
-   */
-  delta?(from: number, to: number): {
-    nodes: { id: number; value?: Tensor | null; grad?: Tensor | null }[];
-    edges: { to: number; index: number; grad: Tensor | null }[];
-  };
-  /** The step index at which an op node runs in a phase, or -1 (leaves). */
-  stepOfNode(nodeId: number, phase: 'forward' | 'backward'): number;
-  /** Where NaN/±Infinity first appears in the whole pass (computing every step). Optional for fakes. */
-  nonFiniteOfAllSteps?(): readonly NonFiniteReport[];
-}
+/**
+ * The replay stepper, as the engine's `Stepper` has it: a cursor over 2 × (op nodes) steps, values
+ * and gradients visible at the cursor, which node each step runs, who consumes a node, and the
+ * deltas between two cursors. The session reads these; it keeps no copies of them.
+ */
+export type StepperPort = Pick<
+  Stepper,
+  | 'cursor'
+  | 'totalSteps'
+  | 'forwardSteps'
+  | 'phase'
+  | 'currentNode'
+  | 'goTo'
+  | 'valueAt'
+  | 'gradAt'
+  | 'edgeGradAt'
+  | 'delta'
+  | 'nodeOfStep'
+  | 'stepOfNode'
+  | 'consumersOf'
+  | 'nonFiniteOfAllSteps'
+>;
 
 /** What the host shows about an op: the engine's `OpInfo`; the arithmetic template may be absent in fakes. */
 export type OpDescription = Omit<OpInfo, 'arithmetic'> & Partial<Pick<OpInfo, 'arithmetic'>>;

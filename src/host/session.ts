@@ -14,7 +14,7 @@ import type { SessionSnapshot } from './api';
 import { type ArithmeticStep, fanOutArithmetic, productElement } from '../engine/arithmetic';
 import type { EdgeDelta, GraphInfo, LocalText, NodeDelta, NodeInfo, NodeMismatch, StepState, TensorData } from '../shared/protocol';
 import { formatNumber, toNested } from '../shared/format';
-import type { EnginePort, FileContent, SourceDiagnostic, SourceIdentifier, StepperPort } from './ports';
+import type { EnginePort, FileContent, SourceDiagnostic, SourceIdentifier, SourceStatement, StepperPort } from './ports';
 
 export interface CompileResult {
   /** The graph changed (a new stepper was made). */
@@ -60,6 +60,8 @@ export class GraphSession {
   private files: ReadonlyMap<string, FileContent> | undefined;
   /** The names of the last good compile, with the version each means (for hover and go-to). */
   identifiers: readonly SourceIdentifier[] = [];
+  /** The statements of the last good compile (for the inline hints and the Outline). */
+  statements: readonly SourceStatement[] = [];
   /** Diagnostics of the last compile. */
   diagnostics: SourceDiagnostic[] = [];
   /** The last good graph and its stepper (kept on screen while the source has errors). */
@@ -79,10 +81,6 @@ export class GraphSession {
   mismatches = new Map<number, NodeMismatch>();
   /** Where NaN/±Infinity first appears in the current graph's pass, by node (first report of each). */
   private nonFiniteAt = new Map<number, { phase: NonFiniteReport['phase']; message: string }>();
-  /** Per step: the node it runs. Built once per graph. */
-  private stepNodes: number[] = [];
-  /** Per node: the nodes that consume it. */
-  private consumers: number[][] = [];
   private byLabel = new Map<string, GraphNode>();
 
   constructor(
@@ -124,6 +122,7 @@ export class GraphSession {
     let graph: Graph | undefined;
     let stepper: StepperPort | undefined;
     let identifiers: readonly SourceIdentifier[] = [];
+    let statements: readonly SourceStatement[] = [];
     try {
       const out = this.engine.compile(source, this.expanded, files);
       this.diagnostics = out.diagnostics;
@@ -131,6 +130,7 @@ export class GraphSession {
         graph = out.graph;
         stepper = this.engine.createStepper(graph);
         identifiers = out.identifiers ?? [];
+        statements = out.statements ?? [];
       }
     } catch (e) {
       this.diagnostics = [internalError(e)];
@@ -139,19 +139,27 @@ export class GraphSession {
       this.stale = this.graph !== undefined;
       return { graphChanged: false, layoutChanged: false, diagnostics: this.diagnostics };
     }
-    return this.adopt(graph, stepper, this.diagnostics, undefined, identifiers);
+    return this.adopt(graph, stepper, this.diagnostics, undefined, identifiers, statements);
   }
 
   /**
    * Shows a graph made elsewhere (a traced script), keeping the step position as a recompile
    * does. `source` is the text the graph stands for (hints hide once the document differs);
-   * `identifiers` the names the language found in it (none for a traced script).
+   * `identifiers` and `statements` what the language found in it (none for a traced script).
    */
-  adopt(graph: Graph, stepper: StepperPort, diagnostics: SourceDiagnostic[], source?: string, identifiers: readonly SourceIdentifier[] = []): CompileResult {
+  adopt(
+    graph: Graph,
+    stepper: StepperPort,
+    diagnostics: SourceDiagnostic[],
+    source?: string,
+    identifiers: readonly SourceIdentifier[] = [],
+    statements: readonly SourceStatement[] = [],
+  ): CompileResult {
     if (source !== undefined) this.source = source;
     this.diagnostics = diagnostics;
     this.stale = false;
     this.identifiers = identifiers;
+    this.statements = statements;
     const key = layoutKeyOf(graph, this.expanded);
     const layoutChanged = key !== this.layoutKey;
     const target = this.graph && this.stepper ? this.mapCursor(graph, stepper, layoutChanged) : 0;
@@ -222,7 +230,7 @@ export class GraphSession {
       if (!input || input.constant) continue;
       const parts: { from: string; grad: Tensor }[] = [];
       let complete = true;
-      for (const c of this.consumers[inp] ?? []) {
+      for (const c of this.consumersOf(inp)) {
         g.nodes[c].inputs.forEach((x, k) => {
           if (x !== inp) return;
           const eg = this.edgeGrad(c, k);
@@ -237,13 +245,12 @@ export class GraphSession {
 
   /** The node run by the step just before the cursor, or null at the start. */
   currentNode(): number | null {
-    const c = this.cursor;
-    return c > 0 ? (this.stepNodes[c - 1] ?? null) : null;
+    return this.safeRead(() => this.stepper?.currentNode) ?? null;
   }
 
   /** The node that step `i` runs (0-based), or undefined. */
   nodeOfStep(i: number): number | undefined {
-    return this.stepNodes[i];
+    return this.safeRead(() => this.stepper?.nodeOfStep(i));
   }
 
   /** The symbol drawn for an op (×, +, σ, …). */
@@ -285,8 +292,9 @@ export class GraphSession {
     return this.identifiers.find((i) => i.role === 'definition' && i.label === label);
   }
 
+  /** The nodes that use node `id`, each once, in graph order (the stepper's table). */
   consumersOf(id: number): readonly number[] {
-    return this.consumers[id] ?? [];
+    return this.safeRead(() => this.stepper?.consumersOf(id)) ?? [];
   }
 
   value(id: number): Tensor | undefined {
@@ -380,58 +388,21 @@ export class GraphSession {
   }
 
   /**
-   * What changed between cursors `a` and `b`: only the nodes and edges that the steps in between
-   * touch (a forward step: its node's value; a backward step: its node's and inputs' gradients and
-   * its input edges), each with its state at the current cursor (`null` = gone).
+   * What changed between cursors `a` and `b` (the cursor is at `b`): only the nodes and edges that
+   * the steps in between touch, each with its state at `b` (`null` = gone). The stepper's delta.
    */
   deltasBetween(a: number, b: number): StepDeltas {
-    const g = this.graph;
-    if (!g) return { nodes: [], edges: [] };
-    if (this.stepper?.delta && this.stepper.cursor === b) {
-      try {
-        const d = this.stepper.delta(a, b);
-        return {
-          nodes: d.nodes.map((n) => {
-            const out: NodeDelta = { id: n.id };
-            if (n.value !== undefined) out.value = tensorData(n.value);
-            if (n.grad !== undefined) out.grad = tensorData(n.grad);
-            return out;
-          }),
-          edges: d.edges.map((e) => ({ to: e.to, index: e.index, grad: tensorData(e.grad) })),
-        };
-      } catch {
-        // fall through to the generic computation
-      }
-    }
-    const lo = Math.min(a, b);
-    const hi = Math.max(a, b);
-    const forwardSteps = this.forwardSteps;
-    const values = new Set<number>();
-    const grads = new Set<number>();
-    const edges: EdgeDelta[] = [];
-    for (let i = lo; i < hi; i++) {
-      const id = this.stepNodes[i];
-      if (id === undefined) continue;
-      if (i < forwardSteps) {
-        values.add(id);
-      } else {
-        grads.add(id);
-        const node = g.nodes[id];
-        node.inputs.forEach((inp, k) => {
-          grads.add(inp);
-          edges.push({ to: id, index: k, grad: tensorData(this.edgeGrad(id, k)) });
-        });
-      }
-    }
-    // (The output's seed gradient appears with its own backward step, so it is covered above.)
-    const ids = [...new Set([...values, ...grads])].sort((x, y) => x - y);
-    const nodes = ids.map((id) => {
-      const d: NodeDelta = { id };
-      if (values.has(id)) d.value = tensorData(this.value(id));
-      if (grads.has(id)) d.grad = tensorData(this.grad(id));
-      return d;
-    });
-    return { nodes, edges };
+    const d = this.safeRead(() => this.stepper?.delta(a, b));
+    if (!d) return { nodes: [], edges: [] };
+    return {
+      nodes: d.nodes.map((n) => {
+        const out: NodeDelta = { id: n.id };
+        if (n.value !== undefined) out.value = tensorData(n.value);
+        if (n.grad !== undefined) out.grad = tensorData(n.grad);
+        return out;
+      }),
+      edges: d.edges.map((e) => ({ to: e.to, index: e.index, grad: tensorData(e.grad) })),
+    };
   }
 
   /** A plain snapshot for the extension's API (values and gradients by node label). */
@@ -472,7 +443,7 @@ export class GraphSession {
     this.nonFiniteAt = new Map();
     let reports: readonly NonFiniteReport[];
     try {
-      reports = stepper.nonFiniteOfAllSteps?.() ?? [];
+      reports = stepper.nonFiniteOfAllSteps();
     } catch {
       return; // a step that throws is reported when the cursor reaches it
     }
@@ -497,21 +468,7 @@ export class GraphSession {
     this.graph = graph;
     this.stepper = stepper;
     this.layoutKey = key;
-    this.stepNodes = new Array<number>(stepper.totalSteps);
-    this.consumers = graph.nodes.map(() => []);
-    this.byLabel = new Map();
-    for (const n of graph.nodes) {
-      this.byLabel.set(n.label, n);
-      n.inputs.forEach((inp) => {
-        const list = this.consumers[inp];
-        if (list && !list.includes(n.id)) list.push(n.id);
-      });
-      if (n.op === 'leaf') continue;
-      const f = stepper.stepOfNode(n.id, 'forward');
-      const b = stepper.stepOfNode(n.id, 'backward');
-      if (f >= 0) this.stepNodes[f] = n.id;
-      if (b >= 0) this.stepNodes[b] = n.id;
-    }
+    this.byLabel = new Map(graph.nodes.map((n) => [n.label, n]));
   }
 
   /** Where the cursor should be on a new graph, given where it is on the current one. */

@@ -16,8 +16,10 @@ import {
   parseOrUndefined,
   type FigureFormatSchema,
 } from './schema';
+/** Where the cursor is: the stepper's own type (one definition for the engine, host and webview). */
+import type { Phase } from '../engine/stepper';
 
-export type { EpochReport, GradCheckReport, LocalText, TrainOptions };
+export type { EpochReport, GradCheckReport, LocalText, Phase, TrainOptions };
 
 /** A tensor as sent to the webview: shape plus row-major values (structured clone keeps NaN). */
 export interface TensorData {
@@ -64,7 +66,6 @@ export interface NodeMismatch {
   rule: LocalText;
 }
 
-export type Phase = 'forward' | 'backward' | 'done';
 
 export interface GraphInfo {
   /** The document the graph comes from. */

@@ -147,6 +147,22 @@ describe('stepper', () => {
     if (r.phase === 'backward') assert.deepEqual(r.grads.map((t) => t?.item()), [3, 3]);
   });
 
+  it('lists each node\'s consumers once, in graph order, and which node each step runs', () => {
+    const g = new GraphBuilder();
+    const x = g.leaf('x', 3);
+    const a = g.op('mul', [x, x], { name: 'a' });
+    const b = g.op('add', [a, x], { name: 'b' });
+    const s = new Stepper(g.build(b));
+    assert.deepEqual(s.consumersOf(x), [a, b], 'x * x counts once');
+    assert.deepEqual(s.consumersOf(a), [b]);
+    assert.deepEqual(s.consumersOf(b), []);
+    assert.throws(() => s.consumersOf(9), RangeError);
+    assert.deepEqual([0, 1, 2, 3].map((i) => s.nodeOfStep(i)), [a, b, b, a]);
+    assert.equal(s.currentNode, null);
+    s.goTo(3);
+    assert.equal(s.currentNode, b);
+  });
+
   it('sums fan-out gradients before they flow on, and shows the partial sum in between', () => {
     // x feeds both a = x * 3 and b = x + w; its gradient is the sum of both once both have run.
     const g = new GraphBuilder();
