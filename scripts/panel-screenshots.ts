@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     ] as const) {
       const p = await openPanel(browser, { example, width: Number(w), height: Number(h) });
       if (expanded) {
-        p.host.receive({ type: 'command', command: 'toggleComposite' });
+        p.host.receive({ type: 'change', change: { kind: 'command', command: 'toggleComposite' } });
         await p.host.flushed();
       }
       await p.host.goTo(p.host.session.totalSteps);

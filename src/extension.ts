@@ -13,7 +13,7 @@ import { EditorFeatures } from './host/editorFeatures';
 import { createEngine } from './host/engineBinding';
 import { ExamplesProvider } from './host/examples';
 import { figuresByFile } from './host/examplesIndex';
-import { NodesTreeProvider, type NodeItem } from './host/nodesTree';
+import { NodesTreeProvider, bindNodesSelection, type NodeItem } from './host/nodesTree';
 import { PANEL_VIEW_TYPE, StepperPanel, parsePersistedState } from './host/panel';
 import type { GraphSession } from './host/session';
 import type { RevealMode } from './host/commands';
@@ -67,10 +67,10 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
 
   const store = new PanelStateStore(context.storageUri ?? context.globalStorageUri);
   /** Keeps the host-side copy of the panel's state current (see stateStore.ts). */
-  const rememberPanel = (panelEvent = false): void => {
+  const rememberPanel = (panelEvent: boolean): void => {
     const s = controller.current;
     if (panel.isOpen) {
-      if (s) store.save({ uri: s.uri, cursor: s.cursor, expanded: s.expanded, selected: panel.selectedNode });
+      if (s) store.save({ uri: s.uri, cursor: s.cursor, expanded: s.expanded, selected: controller.selection });
     } else if (panelEvent) {
       // Closed by the user. (Not on other events: right after a reload the panel is not attached
       // yet, and clearing the copy then would lose what the serializer is about to read.)
@@ -78,20 +78,9 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     }
   };
 
-  let revealingInTree = false;
   const panel: StepperPanel = new StepperPanel(context.extensionUri, controller, {
-    runCommand: (command) => runner.run(command),
-    stateChanged: () => rememberPanel(true),
+    change: (c) => runner.change(c),
     figures: async () => figuresByFile(await examples.load()),
-    selectNode: (session, id, how) => {
-      void revealNode(session, id, how === 'reveal' ? 'focus' : 'ifVisible');
-      if (nodesView.visible) {
-        revealingInTree = true;
-        void Promise.resolve(nodesView.reveal(nodes.itemFor(id), { select: true, focus: false })).finally(() => {
-          revealingInTree = false;
-        });
-      }
-    },
   });
   const runner = registerCommands(context, { controller, panel, examples, revealNode });
   // The debugger (debug type `backprop`) steps the same cursor; the panel shows beside it.
@@ -106,22 +95,17 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     new EditorFeatures(controller, () => starting.dispose()),
     new TraceCommand(context.extensionUri, controller, panel),
     new StatusBar(controller),
-    controller.onDidStep(() => rememberPanel()),
-    controller.onDidChangeGraph((s) => {
-      rememberPanel();
+    controller.onDidChangeView((e) => {
+      rememberPanel(e.panel);
+      if (!e.graph) return;
       // The Nodes view says which file it shows, and when that file does not compile.
-      nodesView.description = s?.fileName ?? '';
-      nodesView.message = s?.stale ? vscode.l10n.t('The file has errors: showing the last graph that compiled.') : undefined;
+      const description = e.session?.fileName ?? '';
+      const message = e.session?.stale ? vscode.l10n.t('The file has errors: showing the last graph that compiled.') : undefined;
+      if (nodesView.description !== description) nodesView.description = description;
+      if (nodesView.message !== message) nodesView.message = message;
     }),
-    nodesView.onDidChangeSelection((e) => {
-      if (revealingInTree) return;
-      const item = e.selection[0];
-      const session = controller.current;
-      if (!item || !session) return;
-      const id = item.kind === 'node' ? item.id : item.target;
-      panel.select(id);
-      void revealNode(session, id, 'show');
-    }),
+    // Picking a node in the Nodes view pins it (the panel shows it) and shows its line.
+    bindNodesSelection(controller, nodes, nodesView, (session, id) => void revealNode(session, id, 'show')),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, raw: unknown) {
         // Our copy first: it is written on every change, while the webview's own state is saved
@@ -139,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
           }
         }
         await panel.restore(webviewPanel);
-        if (state?.selected !== null && state?.selected !== undefined && controller.current?.node(state.selected)) panel.select(state.selected);
+        if (state?.selected !== null && state?.selected !== undefined) controller.select(state.selected);
       },
     }),
   );

@@ -1,10 +1,12 @@
 /**
  * Entry of the Backprop Stepper panel (bundled to dist/webview/main.js as an IIFE).
  * Receives the host's `graph` / `update` / `select` / `error` messages, draws the graph, and sends
- * `ready`, `command`, `goTo`, `select`, `revealLine` back.
+ * `ready` and, for everything the user asks to change (a step, a cursor, a pinned node, practice),
+ * one kind of message, `change`. The host owns the cursor and the pinned node: the panel shows
+ * them, and a `select` that pins what is already pinned changes nothing.
  */
 import './cspNonce';
-import type { FigureFormat, HostToWebview, StepCommand, StepState } from '../src/shared/protocol';
+import type { FigureFormat, HostToWebview, PanelChange, StepCommand, StepState } from '../src/shared/protocol';
 import { figurePng, figureSvg } from './figure';
 import { captionText } from './caption';
 import { DetailPane } from './detailPane';
@@ -86,26 +88,26 @@ class Panel {
 
     this.toolbar = new Toolbar(toolbarEl, this.model, {
       onCommand: (command) => this.command(command),
-      onGoTo: (step) => post({ type: 'goTo', step }),
+      onGoTo: (step) => change({ kind: 'goTo', step }),
       onView: (action) => this.viewAction(action),
     });
     this.view = new GraphView(canvas, this.model, textMeasurerCached(), {
-      onSelect: (id) => this.select(id, true),
-      onReveal: (id) => post({ type: 'revealLine', node: id }),
+      onSelect: (id) => this.select(id, 'select'),
+      onReveal: (id) => this.select(id, 'reveal'),
       onViewChange: (v) => {
         this.currentView = v;
         this.persist();
       },
     });
     this.detail = new DetailPane(detailEl, this.model, {
-      onSelect: (id) => this.select(id, true),
-      onReveal: (id) => post({ type: 'revealLine', node: id }),
+      onSelect: (id) => this.select(id, 'select'),
+      onReveal: (id) => this.select(id, 'reveal'),
       onFollow: () => this.unpin(),
       onAnswer: (to, index, text) => this.answer(to, index, text),
       onExplainElement: (node, input, row, col) => post({ type: 'explainElement', node, input, row, col }),
       onStopPractice: () => {
         this.setPractice(false);
-        post({ type: 'practice', enabled: false });
+        change({ kind: 'practice', enabled: false });
       },
     }, this.practice, (to, index) => this.practiceHidden(to, index));
     this.applyTexts();
@@ -175,7 +177,7 @@ class Panel {
           break;
         }
         case 'select':
-          if (typeof msg.node === 'number') this.select(msg.node, false, true);
+          if (typeof msg.node === 'number') this.select(msg.node, 'host');
           break;
         case 'error':
           this.showError(msg.message, msg.line, msg.column);
@@ -215,9 +217,10 @@ class Panel {
     this.errorBanner.hidden = true;
     this.applyTexts();
 
-    // Selection survives a re-run and a reload of the same file.
-    const previous = prev?.uri === msg.graph.uri ? this.detail.selectedId : this.saved?.uri === msg.graph.uri ? this.saved.selected : null;
-    const keepSelected = previous !== null && previous !== undefined && this.model.node(previous) ? previous : null;
+    // The pinned node survives a re-run of the same file (as in the host, which sends it after a
+    // reload of the panel).
+    const previous = prev?.uri === msg.graph.uri ? this.detail.selectedId : null;
+    const keepSelected = previous !== null && this.model.node(previous) ? previous : null;
     this.saved = undefined;
     this.view.setSelected(keepSelected);
     this.detail.show(keepSelected);
@@ -253,12 +256,18 @@ class Panel {
     this.persist();
   }
 
-  private select(id: number, tellHost: boolean, reveal = false): void {
+  /**
+   * Pins a node. 'select' / 'reveal': the user clicked it (shown at once, and asked of the host;
+   * 'reveal' also asks for its line); 'host': the host's pinned node (brought into view, unless it
+   * is already the one pinned: then it is the echo of a click and changes nothing).
+   */
+  private select(id: number, from: 'select' | 'reveal' | 'host'): void {
     if (!this.model.node(id)) return;
+    if (from === 'host' && this.detail.selectedId === id) return;
     this.view.setSelected(id);
     this.detail.show(id);
-    if (reveal) this.view.reveal(id);
-    if (tellHost) post({ type: 'select', node: id });
+    if (from === 'host') this.view.reveal(id);
+    else change({ kind: 'select', node: id, reveal: from === 'reveal' });
     this.persist();
   }
 
@@ -313,15 +322,16 @@ class Panel {
     return result;
   }
 
-  /** Back to follow mode: the detail pane shows each step's node again. */
+  /** Back to follow mode: the detail pane shows each step's node again (and the host unpins too). */
   private unpin(): void {
     this.view.setSelected(null);
     this.detail.show(null);
+    change({ kind: 'select', node: null, reveal: false });
     this.persist();
   }
 
   private command(command: StepCommand): void {
-    post({ type: 'command', command });
+    change({ kind: 'command', command });
   }
 
   private viewAction(action: 'zoomIn' | 'zoomOut' | 'fit'): void {
@@ -371,7 +381,7 @@ class Panel {
         break;
       case 'End':
         handled();
-        post({ type: 'goTo', step: this.model.state.totalSteps });
+        change({ kind: 'goTo', step: this.model.state.totalSteps });
         break;
       case 'f':
       case 'F':
@@ -420,6 +430,11 @@ class Panel {
 /** Writes a text only when it differs: the same text written again still lays the box out again. */
 function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
+}
+
+/** Asks the host for a change: the one door for steps, cursor, selection and practice. */
+function change(c: PanelChange): void {
+  post({ type: 'change', change: c });
 }
 
 /** Above this many nodes a new layout is announced before it runs. */

@@ -4,7 +4,7 @@
  * messages. Step Backward during the forward pass says why and offers to finish the forward pass.
  */
 import * as vscode from 'vscode';
-import type { StepCommand } from '../shared/protocol';
+import type { PanelChange, StepCommand } from '../shared/protocol';
 import { commandArg, ExampleArgSchema, OpenHowArgSchema, RevealNodeArgSchema, StepArgSchema } from './commandArgs';
 import type { SessionController } from './controller';
 import { isBackpropDocument } from './controller';
@@ -87,6 +87,32 @@ export class StepCommandRunner {
     const session = controller.ensureSession(doc);
     controller.setCurrent(session);
     await panel.show(true);
+  }
+
+  /**
+   * The one door for what the panel asks to change: a step command, a cursor (the timeline), a
+   * pinned node (with its line shown: only in an editor already showing it, or with the focus for
+   * `reveal`), practice mode. The controller changes; the views show it.
+   */
+  async change(c: PanelChange): Promise<void> {
+    const { controller, panel } = this.deps;
+    switch (c.kind) {
+      case 'command':
+        return this.run(c.command);
+      case 'goTo':
+        controller.goTo(c.step);
+        return;
+      case 'select': {
+        const session = controller.current;
+        if (!session || (c.node !== null && !session.node(c.node))) return;
+        controller.select(c.node, session);
+        if (c.node !== null) await this.deps.revealNode(session, c.node, c.reveal ? 'focus' : 'ifVisible');
+        return;
+      }
+      case 'practice':
+        await panel.setPractice(c.enabled);
+        return;
+    }
   }
 
   /** One of the stepping commands, from the palette, a key, a button or the panel's toolbar. */

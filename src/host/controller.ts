@@ -2,7 +2,12 @@
  * Owns the stepper sessions (one per `.backprop` document), compiles documents as they change
  * (debounced), publishes diagnostics, tracks which session is current (the active `.backprop`
  * editor, or the last one while the panel has focus) and keeps the context keys in sync.
- * Everything else (panel, sidebar, editor features, status bar) listens to its events.
+ *
+ * It is the one owner of what the views show: the current session, its cursor (the session's
+ * stepper) and the pinned node (`selection`). The views (panel, Nodes view, status bar, editor
+ * features, the saved panel state) render from it on `onDidChangeView`, which delivers everything
+ * that changed during a turn once, in a microtask; setting what is already set changes nothing
+ * and is not delivered, so a view echoing a change back is a no-op.
  */
 import * as vscode from 'vscode';
 import type { StepDeltas } from './session';
@@ -17,6 +22,28 @@ export interface StepEvent {
   session: GraphSession;
   deltas: StepDeltas;
 }
+
+/** What changed for the views during one turn (see `SessionController.onDidChangeView`). */
+export interface ViewChange {
+  /** The current session (undefined: there is none). */
+  readonly session: GraphSession | undefined;
+  /** Its graph was replaced, went stale or got an error, or another session became current. */
+  readonly graph: boolean;
+  /**
+   * The cursor moved (and `graph` is false): the deltas from where it was at the start of the turn
+   * to where it is now. Undefined when it did not move, or came back to where it was.
+   */
+  readonly step: StepDeltas | undefined;
+  /** The nodes whose visible state the steps touched, and the nodes run by the step before and after. */
+  readonly touched: readonly number[];
+  /** The pinned node changed. */
+  readonly selection: boolean;
+  /** The panel opened or closed. */
+  readonly panel: boolean;
+}
+
+/** The context keys, by name, with the values last set. */
+type ContextValues = Record<string, string | boolean>;
 
 export function isBackpropDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
   return doc !== undefined && doc.languageId === LANGUAGE_ID;
@@ -38,6 +65,12 @@ export class SessionController implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
   private currentSession: GraphSession | undefined;
   private panelOpen = false;
+  /** The node pinned in the views (the panel's detail pane, the Nodes view), or null: follow the steps. */
+  private selected: number | null = null;
+  /** What changed since the views were last told (delivered in a microtask). */
+  private pending: { graph: boolean; from: number | undefined; before: number | null; selection: boolean; panel: boolean } | undefined;
+  /** The context keys as last set (only changed ones are set again). */
+  private readonly contextValues = new Map<string, string | boolean>();
   /** The numpy files the documents load; a read or a change on disk compiles the document again. */
   private readonly loadedFiles = new LoadedFiles((uri) => this.onLoadedFileChanged(uri));
 
@@ -48,8 +81,11 @@ export class SessionController implements vscode.Disposable {
    */
   readonly onDidChangeGraph = this.graphEmitter.event;
   private readonly stepEmitter = new vscode.EventEmitter<StepEvent>();
-  /** The current session's cursor moved. */
+  /** The current session's cursor moved (synchronously, for the debugger; views use onDidChangeView). */
   readonly onDidStep = this.stepEmitter.event;
+  private readonly viewEmitter = new vscode.EventEmitter<ViewChange>();
+  /** Once per turn in which the current session, its graph, its cursor, the selection or the panel changed. */
+  readonly onDidChangeView = this.viewEmitter.event;
 
   constructor(private readonly engine: EnginePort) {
     this.disposables.push(
@@ -57,6 +93,7 @@ export class SessionController implements vscode.Disposable {
       this.diagnostics,
       this.graphEmitter,
       this.stepEmitter,
+      this.viewEmitter,
       vscode.workspace.onDidOpenTextDocument((doc) => this.onOpen(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e.document)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.onClose(doc)),
@@ -64,7 +101,7 @@ export class SessionController implements vscode.Disposable {
     );
     for (const doc of vscode.workspace.textDocuments) this.onOpen(doc);
     this.onActiveEditor(vscode.window.activeTextEditor);
-    void this.updateContext();
+    this.changed('graph');
   }
 
   get current(): GraphSession | undefined {
@@ -108,12 +145,30 @@ export class SessionController implements vscode.Disposable {
     this.afterCompile(s);
   }
 
-  /** Makes a session current (the panel, sidebar and status bar show it). */
+  /** Makes a session current (the panel, sidebar and status bar show it); the selection starts empty. */
   setCurrent(session: GraphSession | undefined): void {
     if (session === this.currentSession) return;
+    this.changed('graph');
     this.currentSession = session;
+    this.selected = null;
     this.graphEmitter.fire(session);
-    void this.updateContext();
+  }
+
+  /** The node pinned in the views, or null (they follow the step). */
+  get selection(): number | null {
+    return this.selected;
+  }
+
+  /**
+   * Pins a node of the current session (null: follow the steps again). False when nothing changed
+   * (the same node, another session, or no such node): the views are not told.
+   */
+  select(node: number | null, session = this.currentSession): boolean {
+    if (!session || session !== this.currentSession || node === this.selected) return false;
+    if (node !== null && !session.node(node)) return false;
+    this.changed('selection');
+    this.selected = node;
+    return true;
   }
 
   /** The document of the current session, if it is open. */
@@ -123,8 +178,9 @@ export class SessionController implements vscode.Disposable {
   }
 
   setPanelOpen(open: boolean): void {
+    if (open === this.panelOpen) return;
+    this.changed('panel');
     this.panelOpen = open;
-    void this.updateContext();
   }
 
   isPanelOpen(): boolean {
@@ -134,13 +190,44 @@ export class SessionController implements vscode.Disposable {
   /** Moves the current session's cursor and tells everyone what changed. */
   goTo(step: number, session = this.currentSession): boolean {
     if (!session) return false;
+    const from = session.cursor;
+    const before = session.currentNode();
     const deltas = session.goTo(step);
     if (!deltas) return false;
     if (session === this.currentSession) {
+      this.changed('step', from, before);
       this.stepEmitter.fire({ session, deltas });
-      void this.updateContext();
     }
     return true;
+  }
+
+  /**
+   * Tells the views now what changed in this turn (normally they hear it in a microtask): for a
+   * caller that needs the panel to show the step before it asks the panel something.
+   */
+  flushViews(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    const session = this.currentSession;
+    let step: StepDeltas | undefined;
+    const touched = new Set<number>();
+    if (!p.graph && session && p.from !== undefined && p.from !== session.cursor) {
+      step = session.deltasBetween(p.from, session.cursor);
+      for (const n of step.nodes) touched.add(n.id);
+      const now = session.currentNode();
+      for (const id of [p.before, now]) if (id !== null) touched.add(id);
+    }
+    // A node that no longer exists (the graph shrank) cannot stay pinned.
+    let selection = p.selection;
+    if (this.selected !== null && !session?.node(this.selected)) {
+      this.selected = null;
+      selection = true;
+    }
+    if (p.graph || step || selection || p.panel) {
+      this.viewEmitter.fire({ session, graph: p.graph, step, touched: [...touched].sort((a, b) => a - b), selection, panel: p.panel });
+    }
+    this.updateContext();
   }
 
   setExpanded(session: GraphSession, expanded: boolean): void {
@@ -253,8 +340,24 @@ export class SessionController implements vscode.Disposable {
 
   private afterCompile(s: GraphSession): void {
     if (s === this.currentSession) {
+      this.changed('graph');
       this.graphEmitter.fire(s);
-      void this.updateContext();
+    }
+  }
+
+  /** Notes a change for the views, delivered once at the end of the turn (see flushViews). */
+  private changed(what: 'graph' | 'step' | 'selection' | 'panel', from?: number, before: number | null = null): void {
+    if (!this.pending) {
+      this.pending = { graph: false, from: undefined, before: null, selection: false, panel: false };
+      queueMicrotask(() => this.flushViews());
+    }
+    const p = this.pending;
+    if (what === 'graph') p.graph = true;
+    else if (what === 'selection') p.selection = true;
+    else if (what === 'panel') p.panel = true;
+    else if (p.from === undefined) {
+      p.from = from;
+      p.before = before;
     }
   }
 
@@ -273,23 +376,32 @@ export class SessionController implements vscode.Disposable {
     );
   }
 
-  private async updateContext(): Promise<void> {
+  /** The context keys of the current state (menus, keybindings and `when` clauses read them). */
+  contextKeys(): ContextValues {
     const s = this.currentSession;
     const has = s?.stepper !== undefined;
     const cursor = s?.cursor ?? 0;
     const total = s?.totalSteps ?? 0;
     const phase = has ? s.stepState().phase : 'none';
-    const set = (key: string, value: unknown) => vscode.commands.executeCommand('setContext', key, value);
-    await Promise.all([
-      set('backprop.hasSession', has),
-      set('backprop.phase', phase),
-      set('backprop.canStepForward', has && phase === 'forward'),
-      set('backprop.canStepBackward', has && cursor < total),
-      set('backprop.canGoBack', has && cursor > 0),
-      set('backprop.canGoNext', has && cursor < total),
-      set('backprop.expanded', s?.expanded === true),
-      set('backprop.panelOpen', this.panelOpen),
-    ]);
+    return {
+      'backprop.hasSession': has,
+      'backprop.phase': phase,
+      'backprop.canStepForward': has && phase === 'forward',
+      'backprop.canStepBackward': has && cursor < total,
+      'backprop.canGoBack': has && cursor > 0,
+      'backprop.canGoNext': has && cursor < total,
+      'backprop.expanded': s?.expanded === true,
+      'backprop.panelOpen': this.panelOpen,
+    };
+  }
+
+  /** Sets the context keys whose value changed since they were last set. */
+  private updateContext(): void {
+    for (const [key, value] of Object.entries(this.contextKeys())) {
+      if (this.contextValues.get(key) === value) continue;
+      this.contextValues.set(key, value);
+      void vscode.commands.executeCommand('setContext', key, value);
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The `.backprop` editor working with the stepper: inline value/gradient hints after each
- * assignment, hover with value, gradient and shape, a CodeLens row above line 1, and the line of
- * the current step highlighted. All of them refresh on every step.
+ * assignment, hover with value, gradient and shape, Go to Definition, the Outline, a CodeLens row
+ * above line 1, and the line of the current step highlighted. Names and assignments are the
+ * language's (the compiled identifiers and statements), not a re-scan of the text. The hints and
+ * the highlight render from the controller, once per turn and only when what they show changed.
  */
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
@@ -9,22 +11,38 @@ import { LANGUAGE_ID, toVsRange } from './controller';
 import { escapeMarkdown, formatCompact, shapeTuple, tensorMarkdown } from '../shared/format';
 import type { GraphSession } from './session';
 import type { GraphNode } from '../engine/graph';
+import { nameAt } from '../language';
 
 const SELECTOR: vscode.DocumentSelector = { language: LANGUAGE_ID };
 /** Inline values, hovers and the current line also work on a traced Python script. */
 const WITH_TRACES: vscode.DocumentSelector = [{ language: LANGUAGE_ID }, { language: 'python' }];
 
-/** The named nodes of a session by 0-based line: what each assignment line computes. */
+/**
+ * The named nodes of a session by 0-based line: what each assignment line computes. For a
+ * program, its assignment statements (the version each one makes); for a traced script (no
+ * statements), its named nodes where they were made.
+ */
 export function namedNodesByLine(session: GraphSession): Map<number, GraphNode> {
   const out = new Map<number, GraphNode>();
+  if (session.kind === 'backprop') {
+    for (const st of session.statements) {
+      const node = st.kind === 'assign' && st.label !== undefined ? session.nodeByLabel(st.label) : undefined;
+      if (node) out.set(st.range.start.line - 1, node);
+    }
+    return out;
+  }
   for (const n of session.graph?.nodes ?? []) {
     if (n.name !== undefined) out.set(n.range.start.line - 1, n);
   }
   return out;
 }
 
-/** A name as the language's lexer reads it: letters of any script (사과 = 100), digits, `_`. */
-const NAME_PATTERN = /[\p{L}_][\p{L}\p{Mn}\p{Mc}\p{Nd}_]*/u;
+/** The range of the name at a position, as the language's lexer reads names. */
+function nameRangeAt(doc: vscode.TextDocument, pos: vscode.Position): vscode.Range | undefined {
+  if (pos.line >= doc.lineCount) return undefined;
+  const hit = nameAt(doc.lineAt(pos.line).text, pos.character);
+  return hit ? new vscode.Range(pos.line, hit.start, pos.line, hit.end) : undefined;
+}
 
 /** Text of the inline hint for a node: leaves show only their gradient (their value is on the line). */
 export function hintText(session: GraphSession, n: GraphNode): string | undefined {
@@ -74,6 +92,8 @@ export class EditorFeatures
     overviewRulerLane: vscode.OverviewRulerLane.Full,
   });
   private readonly disposables: vscode.Disposable[] = [];
+  /** The 0-based line each editor has highlighted (-1: none): decorations are set only when it changes. */
+  private decorated = new WeakMap<vscode.TextEditor, number>();
 
   /** @param onFirstCodeLens called once, when the editor first asks for CodeLenses (the stepper is ready). */
   constructor(
@@ -88,8 +108,13 @@ export class EditorFeatures
       vscode.languages.registerCodeLensProvider(SELECTOR, this),
       vscode.languages.registerDefinitionProvider(SELECTOR, this),
       vscode.languages.registerDocumentSymbolProvider(SELECTOR, this, { label: 'Backprop' }),
-      controller.onDidChangeGraph(() => this.refresh()),
-      controller.onDidStep(() => this.refresh()),
+      controller.onDidChangeView((e) => {
+        if (!e.graph && !e.step) return;
+        // A step changes the hints only when it touched a node that has one.
+        const hinted = e.graph || !e.session || e.session.kind !== 'backprop' || this.touchesHint(e.session, e.touched);
+        if (hinted) this.hintsChanged.fire();
+        this.decorate();
+      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
     );
     this.decorate();
@@ -118,12 +143,12 @@ export class EditorFeatures
    * changed since the last good compile, the name's last version.
    */
   private nodeAt(s: GraphSession, doc: vscode.TextDocument, pos: vscode.Position): { node: GraphNode; range: vscode.Range } | undefined {
-    const range = doc.getWordRangeAtPosition(pos, NAME_PATTERN);
-    if (!range) return undefined;
     if (s.source === doc.getText()) {
       const hit = s.identifierAt(pos.line + 1, pos.character + 1);
-      if (hit) return { node: hit.node, range };
+      if (hit) return { node: hit.node, range: toVsRange(hit.identifier.range, doc) };
     }
+    const range = nameRangeAt(doc, pos);
+    if (!range) return undefined;
     const word = doc.getText(range);
     const nodes = s.graph?.nodes ?? [];
     for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i].name === word) return { node: nodes[i], range };
@@ -158,12 +183,12 @@ export class EditorFeatures
     const s = this.controller.sessionFor(doc.uri);
     if (!s?.graph || s.stale) return [];
     const out: vscode.DocumentSymbol[] = [];
-    for (const [line, n] of namedNodesByLine(s)) {
-      if (line >= doc.lineCount) continue;
+    for (const st of s.statements) {
+      const n = st.kind === 'assign' && st.label !== undefined ? s.nodeByLabel(st.label) : undefined;
+      const line = st.range.start.line - 1;
+      if (!n || line >= doc.lineCount) continue;
       const full = doc.lineAt(line).range;
-      const name = n.name ?? n.label;
-      const nameAt = doc.lineAt(line).text.indexOf(name);
-      const sel = nameAt >= 0 ? new vscode.Range(line, nameAt, line, nameAt + name.length) : full;
+      const sel = st.nameRange ? toVsRange(st.nameRange, doc) : full;
       const detail = `${n.op === 'leaf' ? vscode.l10n.t('input') : s.nodeSymbol(n)} ${shapeTuple(n.shape)}`;
       const kind = n.op === 'leaf' ? vscode.SymbolKind.Variable : vscode.SymbolKind.Operator;
       out.push(new vscode.DocumentSymbol(n.label, detail, kind, full, sel));
@@ -187,9 +212,10 @@ export class EditorFeatures
     for (const d of this.disposables) d.dispose();
   }
 
-  private refresh(): void {
-    this.hintsChanged.fire();
-    this.decorate();
+  /** Whether any of these nodes has an inline hint (a node an assignment makes). */
+  private touchesHint(s: GraphSession, ids: readonly number[]): boolean {
+    const labels = new Set(ids.map((id) => s.node(id)?.label));
+    return s.statements.some((st) => st.kind === 'assign' && labels.has(st.label));
   }
 
   /** Highlights the line of the node run by the last step, in every editor showing that document. */
@@ -200,12 +226,10 @@ export class EditorFeatures
       if (ed.document.languageId !== LANGUAGE_ID && !(mine && s.kind === 'trace')) continue;
       const current = mine ? s.currentNode() : null;
       const node = current === null || !s ? undefined : s.node(current);
-      if (!node || node.range.start.line - 1 >= ed.document.lineCount) {
-        ed.setDecorations(this.currentLine, []);
-        continue;
-      }
-      const line = node.range.start.line - 1;
-      ed.setDecorations(this.currentLine, [new vscode.Range(line, 0, line, 0)]);
+      const line = !node || node.range.start.line - 1 >= ed.document.lineCount ? -1 : node.range.start.line - 1;
+      if (this.decorated.get(ed) === line) continue;
+      this.decorated.set(ed, line);
+      ed.setDecorations(this.currentLine, line < 0 ? [] : [new vscode.Range(line, 0, line, 0)]);
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The sidebar's Nodes view: the current graph's nodes in step order, each with its value and
  * gradient as the description ("715 · ∂ 1"), shape and full values in the tooltip, and its inputs
- * and outputs as children. Refreshes only the nodes a step touched.
+ * and outputs as children. Renders from the controller: refreshes only the nodes a step touched
+ * (once per turn), and its selection is the controller's pinned node (bindNodesSelection).
  */
 import * as vscode from 'vscode';
 import type { SessionController } from './controller';
@@ -25,19 +26,18 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   constructor(controller: SessionController) {
     this.disposables.push(
       this.changed,
-      controller.onDidChangeGraph((s) => this.reset(s)),
-      controller.onDidStep((e) => {
-        if (e.session !== this.session) return this.reset(e.session);
-        const touched = e.deltas.nodes.map((d) => this.itemFor(d.id));
-        // Children (input/output links) show their target's value: refresh nodes that link to touched ones.
+      controller.onDidChangeView((e) => {
+        if (e.graph || e.session !== this.session) return this.reset(e.session);
+        if (!e.step || !e.session || e.touched.length === 0) return;
+        // The nodes whose value, gradient or current-step icon changed; and, since children
+        // (input/output links) show their target's value, the nodes that link to them.
         const linked = new Set<number>();
-        for (const d of e.deltas.nodes) {
-          const n = e.session.node(d.id);
-          n?.inputs.forEach((i) => linked.add(i));
-          e.session.consumersOf(d.id).forEach((c) => linked.add(c));
+        for (const id of e.touched) {
+          e.session.node(id)?.inputs.forEach((i) => linked.add(i));
+          e.session.consumersOf(id).forEach((c) => linked.add(c));
         }
-        for (const d of e.deltas.nodes) linked.delete(d.id);
-        this.changed.fire([...touched, ...[...linked].map((id) => this.itemFor(id))]);
+        for (const id of e.touched) linked.delete(id);
+        this.changed.fire([...e.touched, ...linked].map((id) => this.itemFor(id)));
       }),
     );
     this.session = controller.current;
@@ -133,4 +133,33 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The Nodes view's selection shows the controller's pinned node (revealed while the view is
+ * visible, unless the view already has that node selected); picking a node in the view pins it,
+ * and `picked` runs only when that changed something (so the view's own reveal, echoed back as a
+ * selection, does nothing).
+ */
+export function bindNodesSelection(
+  controller: SessionController,
+  provider: NodesTreeProvider,
+  view: vscode.TreeView<NodeItem>,
+  picked: (session: GraphSession, id: number) => void,
+): vscode.Disposable {
+  const idOf = (item: NodeItem | undefined): number | undefined => (item === undefined ? undefined : item.kind === 'node' ? item.id : item.target);
+  const subscriptions = [
+    controller.onDidChangeView((e) => {
+      const id = controller.selection;
+      if (!e.selection || id === null || !view.visible || idOf(view.selection[0]) === id) return;
+      void Promise.resolve(view.reveal(provider.itemFor(id), { select: true, focus: false })).catch(() => undefined);
+    }),
+    view.onDidChangeSelection((e) => {
+      const id = idOf(e.selection[0]);
+      const session = controller.current;
+      if (id === undefined || !session) return;
+      if (controller.select(id, session)) picked(session, id);
+    }),
+  ];
+  return { dispose: () => subscriptions.forEach((d) => d.dispose()) };
 }

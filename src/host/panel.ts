@@ -2,25 +2,23 @@
  * The stepper panel (webview): HTML with a strict nonce CSP, the message plumbing of
  * `src/shared/protocol.ts` (everything received is validated with `parseWebviewMessage`), and
  * incremental updates: `graph` when the graph (or the session shown) changes, `update` with only the
- * deltas after a step. The panel shows the controller's current session.
+ * deltas after a step, `select` when the pinned node changes. The panel renders the controller's
+ * current session, cursor and selection; every change the webview asks for (a step command, a
+ * cursor, a selection, practice mode) goes through one door, the `change` hook.
  */
 import * as vscode from 'vscode';
-import type { FigureFormat, HostToWebview, StepCommand } from '../shared/protocol';
+import type { FigureFormat, HostToWebview, PanelChange } from '../shared/protocol';
 import { parseWebviewMessage } from '../shared/protocol';
 import { PANEL_VIEW_TYPE, makeNonce, panelHtml } from './panelHtml';
 import { localizeTable, STEPPER_TEXT } from '../shared/uiText';
-import type { SessionController } from './controller';
+import type { SessionController, ViewChange } from './controller';
 import type { GraphSession, StepDeltas } from './session';
 
 export { PANEL_VIEW_TYPE, parsePersistedState } from './panelHtml';
 
 export interface PanelHooks {
-  /** A toolbar button or key in the panel asked for a step command. */
-  runCommand(command: StepCommand): void | Promise<void>;
-  /** A node was selected in the panel (`reveal`: the user asked to see its line). */
-  selectNode(session: GraphSession, node: number, reveal: 'select' | 'reveal'): void;
-  /** The panel opened, closed (by the user) or its selection changed. */
-  stateChanged?(): void;
+  /** The webview asked for a change: a step command, a cursor, a selection, practice on or off. */
+  change(change: PanelChange): void | Promise<void>;
   /** The built-in examples' figure numbers by file name (read once). */
   figures?(): Promise<Map<string, string[]>>;
 }
@@ -33,7 +31,6 @@ export class StepperPanel implements vscode.Disposable {
   private ready = false;
   /** The session whose graph the webview has. */
   private shown: GraphSession | undefined;
-  private selected: number | null = null;
   private disposing = false;
   private figures = new Map<string, string[]>();
   /** Figures asked of the webview, by request id. */
@@ -53,10 +50,7 @@ export class StepperPanel implements vscode.Disposable {
     void this.findAssets();
     void hooks.figures?.().then((m) => (this.figures = m), () => undefined);
     this.disposables.push(
-      controller.onDidChangeGraph((s) => {
-        if (s) this.sendGraph(s);
-      }),
-      controller.onDidStep((e) => this.sendUpdate(e.session, e.deltas)),
+      controller.onDidChangeView((e) => this.render(e)),
     );
   }
 
@@ -71,11 +65,6 @@ export class StepperPanel implements vscode.Disposable {
   /** The editor column the panel is in, when open. */
   get viewColumn(): vscode.ViewColumn | undefined {
     return this.panel?.viewColumn;
-  }
-
-  /** The node selected in the panel, if any. */
-  get selectedNode(): number | null {
-    return this.selected;
   }
 
   /** Opens (or reveals) the panel on the current session. */
@@ -98,6 +87,8 @@ export class StepperPanel implements vscode.Disposable {
    * when needed; fails after `timeoutMs` if the webview does not answer.
    */
   async requestFigure(format: FigureFormat, timeoutMs = 20_000): Promise<string> {
+    // The step just taken must be drawn first: the views hear of it in a microtask.
+    this.controller.flushViews();
     if (!this.panel) await this.show(true);
     const requestId = this.nextFigure++;
     return new Promise<string>((resolve, reject) => {
@@ -145,13 +136,6 @@ export class StepperPanel implements vscode.Disposable {
     await this.attach(panel);
   }
 
-  /** Selects a node in the panel (from the sidebar or the editor). */
-  select(node: number): void {
-    this.selected = node;
-    this.post({ type: 'select', node });
-    this.hooks.stateChanged?.();
-  }
-
   dispose(): void {
     // Deactivation (e.g. a window reload) must not close the panel: VS Code restores it through the
     // serializer. Only our listeners go.
@@ -187,7 +171,6 @@ export class StepperPanel implements vscode.Disposable {
     ];
     this.controller.setPanelOpen(true);
     panel.webview.html = await this.html(panel.webview);
-    this.hooks.stateChanged?.();
   }
 
   private detach(): void {
@@ -198,7 +181,6 @@ export class StepperPanel implements vscode.Disposable {
     this.shown = undefined;
     if (this.disposing) return;
     this.controller.setPanelOpen(false);
-    this.hooks.stateChanged?.();
   }
 
   private title(): string {
@@ -254,11 +236,8 @@ export class StepperPanel implements vscode.Disposable {
         this.shown = undefined;
         for (const w of this.readyWaiters.splice(0)) w();
         if (session) this.sendGraph(session);
-        if (this.selected !== null) this.post({ type: 'select', node: this.selected });
+        this.sendSelection();
         if (this.practicing) this.post({ type: 'practice', enabled: true });
-        break;
-      case 'practice':
-        this.practicing = msg.enabled;
         break;
       case 'explainElement': {
         const text = session?.explainElement(msg.node, msg.input, msg.row, msg.col) ?? null;
@@ -275,21 +254,29 @@ export class StepperPanel implements vscode.Disposable {
         else request.resolve(msg.data);
         break;
       }
-      case 'command':
-        void this.hooks.runCommand(msg.command);
-        break;
-      case 'goTo':
-        this.controller.goTo(msg.step);
-        break;
-      case 'select':
-      case 'revealLine':
-        if (session?.node(msg.node)) {
-          this.selected = msg.node;
-          this.hooks.selectNode(session, msg.node, msg.type === 'select' ? 'select' : 'reveal');
-          this.hooks.stateChanged?.();
-        }
+      case 'change':
+        void this.hooks.change(msg.change);
         break;
     }
+  }
+
+  /** Shows what changed in the controller: the graph, the step's deltas, the pinned node. */
+  private render(change: ViewChange): void {
+    const session = change.session;
+    if (!session) return;
+    if (change.graph) {
+      this.sendGraph(session);
+      this.sendSelection();
+      return;
+    }
+    if (change.step) this.sendUpdate(session, change.step);
+    if (change.selection) this.sendSelection();
+  }
+
+  /** The pinned node, when there is one (the webview unpins on its own, and on a new graph). */
+  private sendSelection(): void {
+    const node = this.controller.selection;
+    if (node !== null) this.post({ type: 'select', node });
   }
 
   private sendGraph(session: GraphSession): void {
@@ -301,7 +288,6 @@ export class StepperPanel implements vscode.Disposable {
     if (graph && figures) graph.figures = figures;
     if (graph && (this.shown !== session || !session.stale)) {
       const state = session.fullState();
-      if (this.shown !== session) this.selected = null;
       this.shown = session;
       this.post({
         type: 'graph',

@@ -23,8 +23,17 @@ export class PanelStateStore {
     this.file = vscode.Uri.joinPath(storage, 'panel-state.json');
   }
 
-  /** Records the state (null: the panel was closed); writes are coalesced, the latest wins. */
+  /** The state last given to `save`, as JSON. */
+  private lastSaved: string | undefined;
+
+  /**
+   * Records the state (null: the panel was closed); writes are coalesced, the latest wins, and
+   * the state last recorded again does nothing.
+   */
   save(state: WebviewPersistedState | null): void {
+    const text = JSON.stringify(state);
+    if (text === this.lastSaved) return;
+    this.lastSaved = text;
     this.pending = state;
     this.writing ??= this.flush();
   }

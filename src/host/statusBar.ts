@@ -10,15 +10,17 @@ import { statusText } from '../shared/stepText';
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('backprop.status', vscode.StatusBarAlignment.Left, 50);
   private readonly disposables: vscode.Disposable[] = [];
+  /** What the item shows now (each property is set only when it changes: every set is a message to the workbench). */
+  private shown: { text: string; tooltip: string; stale: boolean } | undefined;
 
   constructor(private readonly controller: SessionController) {
     this.item.name = vscode.l10n.t('Backprop Stepper');
     this.item.command = 'backprop.openStepper';
     this.disposables.push(
       this.item,
-      controller.onDidChangeGraph(() => this.update()),
-      controller.onDidStep(() => this.update()),
-      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      controller.onDidChangeView((e) => {
+        if (e.graph || e.step) this.update();
+      }),
     );
     this.update();
   }
@@ -26,13 +28,21 @@ export class StatusBar implements vscode.Disposable {
   update(): void {
     const s = this.controller.current;
     if (!s?.stepper) {
-      this.item.hide();
+      if (this.shown) this.item.hide();
+      this.shown = undefined;
       return;
     }
-    this.item.text = `$(type-hierarchy) ${statusText(s.cursor, s.forwardSteps, s.totalSteps, vscode.l10n.t)}`;
-    this.item.tooltip = vscode.l10n.t('{0}: step {1} of {2}. Click to open the stepper.', s.fileName, s.cursor, s.totalSteps);
-    this.item.backgroundColor = s.stale ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.show();
+    const next = {
+      text: `$(type-hierarchy) ${statusText(s.cursor, s.forwardSteps, s.totalSteps, vscode.l10n.t)}`,
+      tooltip: vscode.l10n.t('{0}: step {1} of {2}. Click to open the stepper.', s.fileName, s.cursor, s.totalSteps),
+      stale: s.stale,
+    };
+    const was = this.shown;
+    if (was?.text !== next.text) this.item.text = next.text;
+    if (was?.tooltip !== next.tooltip) this.item.tooltip = next.tooltip;
+    if (was?.stale !== next.stale) this.item.backgroundColor = next.stale ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    if (!was) this.item.show();
+    this.shown = next;
   }
 
   dispose(): void {

@@ -14,6 +14,7 @@ import { parse } from './parser';
 export type { Diagnostic, FileContent, FileContents, FileReference, IdentifierInfo, SourcePosition, SourceRange, StatementInfo };
 export { versionLabel };
 export { ALL_FUNCTIONS, CONSTANT_FUNCTIONS, LAYER_FUNCTIONS, LOAD_FUNCTION } from './builtins';
+export { nameAt } from './lexer';
 export * as limits from './limits';
 
 export interface CompileOptions {

@@ -92,6 +92,27 @@ function isIdentPart(c: string): boolean {
   return c !== '' && IDENT_PART.test(c);
 }
 
+/**
+ * The name (as the lexer reads names) at a 0-based UTF-16 column of one line of text, or just
+ * before it: its start and end columns (end exclusive). For the editor where the compiled
+ * identifiers do not apply (a traced Python script, text edited since the last compile).
+ */
+export function nameAt(line: string, column: number): { start: number; end: number } | undefined {
+  let i = 0;
+  while (i < line.length && i <= column) {
+    const c = charAt(line, i);
+    if (!isIdentStart(c)) {
+      i += c.length || 1;
+      continue;
+    }
+    let j = i + c.length;
+    for (let d = charAt(line, j); isIdentPart(d); d = charAt(line, j)) j += d.length;
+    if (column <= j) return { start: i, end: j };
+    i = j;
+  }
+  return undefined;
+}
+
 /** The code point at `i` as a string (one or two UTF-16 units). */
 function charAt(source: string, i: number): string {
   const cp = source.codePointAt(i);

@@ -14,6 +14,7 @@ import {
   TrainWebviewToHostSchema,
   WebviewToHostSchema,
   parseOrUndefined,
+  type PanelChangeSchema,
   type FigureFormatSchema,
 } from './schema';
 /** Where the cursor is: the stepper's own type (one definition for the engine, host and webview). */
@@ -123,6 +124,12 @@ export type StepCommand = (typeof STEP_COMMANDS)[number];
 
 /** What the stepper's webview posts (see `WebviewToHostSchema`). */
 export type WebviewToHost = v.InferOutput<typeof WebviewToHostSchema>;
+
+/**
+ * A change the panel asks the host for (see `PanelChangeSchema`). All of them take one door (the
+ * host's step command runner), which changes the controller; the panel then shows what it has.
+ */
+export type PanelChange = v.InferOutput<typeof PanelChangeSchema>;
 
 export type FigureFormat = v.InferOutput<typeof FigureFormatSchema>;
 

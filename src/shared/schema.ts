@@ -52,15 +52,25 @@ export const MAX_FIGURE_CHARS = 32 * 1024 * 1024;
 const figureData = (re: RegExp, what: string) =>
   v.pipe(v.string(), v.minLength(1, 'the figure is empty'), v.maxLength(MAX_FIGURE_CHARS, 'the figure is too large'), v.regex(re, `the figure is not ${what}`));
 
+/**
+ * A change the stepper's webview asks the host for; every one takes one door (the host's command
+ * runner, which changes the controller: the panel then shows what the controller has).
+ */
+export const PanelChangeSchema = v.pipe(RecordSchema, v.variant('kind', [
+  /** A toolbar button or key: a step command. */
+  v.object({ kind: v.literal('command'), command: v.picklist(STEP_COMMANDS) }),
+  /** The timeline: go to a step. */
+  v.object({ kind: v.literal('goTo'), step: IndexSchema }),
+  /** Pin a node (null: follow the steps again); `reveal` also shows its line in the editor. */
+  v.object({ kind: v.literal('select'), node: v.nullable(IndexSchema), reveal: v.boolean() }),
+  /** The student left practice mode from the panel. */
+  v.object({ kind: v.literal('practice'), enabled: v.boolean() }),
+]));
+
 /** Every message the stepper's webview may post; anything else is dropped. */
 export const WebviewToHostSchema = v.pipe(RecordSchema, v.variant('type', [
   v.object({ type: v.literal('ready') }),
-  v.object({ type: v.literal('command'), command: v.picklist(STEP_COMMANDS) }),
-  v.object({ type: v.literal('goTo'), step: IndexSchema }),
-  v.object({ type: v.literal('select'), node: IndexSchema }),
-  v.object({ type: v.literal('revealLine'), node: IndexSchema }),
-  /** The student left practice mode from the panel. */
-  v.object({ type: v.literal('practice'), enabled: v.boolean() }),
+  v.object({ type: v.literal('change'), change: PanelChangeSchema }),
   /** The student clicked element [row][col] of the gradient sent into argument `input` of `node`. */
   v.object({ type: v.literal('explainElement'), node: IndexSchema, input: IndexSchema, row: IndexSchema, col: IndexSchema }),
   /** The figure asked for: SVG text, or PNG as base64 (no data: prefix). */

@@ -122,7 +122,7 @@ describe('Export Figure', () => {
     assert.equal(parseWebviewMessage({ type: 'figure', requestId: -1, format: 'svg', data: '<svg></svg>' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'figure', requestId: 1, format: 'gif', data: 'AAAA' }), undefined);
     assert.ok(parseWebviewMessage({ type: 'figure', requestId: 1, format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' }));
-    assert.deepEqual(parseWebviewMessage({ type: 'practice', enabled: false }), { type: 'practice', enabled: false });
-    assert.equal(parseWebviewMessage({ type: 'practice', enabled: 'yes' }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'change', change: { kind: 'practice', enabled: false } }), { type: 'change', change: { kind: 'practice', enabled: false } });
+    assert.equal(parseWebviewMessage({ type: 'change', change: { kind: 'practice', enabled: 'yes' } }), undefined);
   });
 });

@@ -190,6 +190,9 @@ export async function openPanel(browser: Browser, opts: OpenOptions = {}): Promi
 
   const example = opts.example ?? 'buy-apple-orange.backprop';
   const host = new FakeHost(page, `file:///work/examples/${example}`, example, locale);
+  // The extension's serializer pins the node of the state the webview saved (the host owns it).
+  const savedSelected = (opts.savedState as { selected?: unknown } | undefined)?.selected;
+  if (typeof savedSelected === 'number') host.selected = savedSelected;
   host.load(opts.source ?? readFileSync(join(ROOT, 'examples', example), 'utf8'), opts.files);
   await page.exposeFunction('__toHost', (m: WebviewToHost) => host.receive(m));
   await page.goto(`${ORIGIN}/index.html`);
@@ -210,6 +213,8 @@ export class FakeHost {
   /** Every message sent to the panel. */
   readonly sent: HostToWebview[] = [];
   private queue: Promise<void> = Promise.resolve();
+  /** The pinned node (the host owns it; the panel shows it). */
+  selected: number | null = null;
 
   constructor(
     private readonly page: Page,
@@ -233,15 +238,16 @@ export class FakeHost {
     switch (m.type) {
       case 'ready':
         this.sendGraph();
-        break;
-      case 'goTo':
-        this.step(s.goTo(m.step));
+        if (this.selected !== null) this.post({ type: 'select', node: this.selected });
         break;
       case 'explainElement':
         this.post({ type: 'elementExplain', node: m.node, input: m.input, row: m.row, col: m.col, text: s.explainElement(m.node, m.input, m.row, m.col) ?? null });
         break;
-      case 'command':
-        switch (m.command) {
+      case 'change':
+        if (m.change.kind === 'goTo') this.step(s.goTo(m.change.step));
+        if (m.change.kind === 'select') this.selected = m.change.node;
+        if (m.change.kind !== 'command') break;
+        switch (m.change.command) {
           case 'stepForward':
             if (c < f) this.step(s.goTo(c + 1));
             break;

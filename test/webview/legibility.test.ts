@@ -180,7 +180,7 @@ async function run(c: Case): Promise<Report> {
   try {
     const { page, host } = p;
     if (c.expanded) {
-      host.receive({ type: 'command', command: 'toggleComposite' });
+      host.receive({ type: 'change', change: { kind: 'command', command: 'toggleComposite' } });
       await host.flushed();
       await page.waitForFunction(() => document.querySelector('[data-node]') !== null);
     }

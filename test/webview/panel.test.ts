@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { WebviewToHost } from '../../src/shared/protocol';
+import type { PanelChange, WebviewToHost } from '../../src/shared/protocol';
 import { writeNpz } from '../../src/engine/io/npz';
 import { Tensor } from '../../src/engine/tensor';
 import { foldedConstants } from '../../webview/layout';
@@ -46,7 +46,12 @@ function close(actual: unknown, expected: number, what: string): void {
 }
 
 function commands(posted: WebviewToHost[]): string[] {
-  return posted.flatMap((m) => (m.type === 'command' ? [m.command] : []));
+  return posted.flatMap((m) => (m.type === 'change' && m.change.kind === 'command' ? [m.change.command] : []));
+}
+
+/** The changes of one kind the panel asked for (every change takes the one `change` message). */
+function changes<K extends PanelChange['kind']>(posted: WebviewToHost[], kind: K): Extract<PanelChange, { kind: K }>[] {
+  return posted.flatMap((m) => (m.type === 'change' && m.change.kind === kind ? [m.change as Extract<PanelChange, { kind: K }>] : []));
 }
 
 async function noProblems(p: PanelPage): Promise<void> {
@@ -167,7 +172,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       await page.keyboard.press('Home');
       await waitCursor(page, 0);
       const posted = await p.posted();
-      assert.deepEqual(posted.filter((m) => m.type === 'goTo').at(-1), { type: 'goTo', step: 8 });
+      assert.deepEqual(changes(posted, 'goTo').at(-1), { kind: 'goTo', step: 8 });
       assert.equal(commands(posted).at(-1), 'reset');
       assert.ok(Object.values(await edges(page)).every((x) => x.grad === undefined), 'reset clears every gradient');
 
@@ -178,10 +183,10 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       await waitCursor(page, 8);
       await page.keyboard.press('ArrowLeft');
       await waitCursor(page, 7);
-      const gotos = (await p.posted()).filter((m) => m.type === 'goTo');
+      const gotos = changes(await p.posted(), 'goTo');
       assert.deepEqual(gotos.slice(-2), [
-        { type: 'goTo', step: 8 },
-        { type: 'goTo', step: 7 },
+        { kind: 'goTo', step: 8 },
+        { kind: 'goTo', step: 7 },
       ]);
       assert.equal(await slider.inputValue(), '7');
 
@@ -208,7 +213,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       assert.equal(await page.locator('[data-node="apple_price"]').getAttribute('aria-selected'), 'true');
       assert.equal(await page.locator('[aria-selected="true"][data-node]').count(), 1);
       const id = p.host.session.nodeByLabel('apple_price')?.id;
-      assert.deepEqual((await p.posted()).filter((m) => m.type === 'select').at(-1), { type: 'select', node: id });
+      assert.deepEqual(changes(await p.posted(), 'select').at(-1), { kind: 'select', node: id, reveal: false });
 
       const detail = page.locator('#detail');
       const rule = p.host.session.graphInfo()?.nodes.find((n) => n.id === id)?.rule.en ?? '';
@@ -221,7 +226,7 @@ describe('panel on buy-apple-orange (fig. 5-17)', () => {
       assert.deepEqual(outs, ['∂ 2.2', '∂ 110']);
 
       await page.locator('[data-node="apple_price"]').dblclick();
-      assert.deepEqual((await p.posted()).filter((m) => m.type === 'revealLine').at(-1), { type: 'revealLine', node: id });
+      assert.deepEqual(changes(await p.posted(), 'select').at(-1), { kind: 'select', node: id, reveal: true });
 
       // The selection follows steps: stepping back clears the outgoing gradients in the pane.
       await p.host.goTo(7);

@@ -62,7 +62,7 @@ describe('practice mode in the panel', () => {
       assert.deepEqual(Object.values(state.scores ?? {}), [{ right: 2, wrong: 1 }]);
       // Stopping from the panel tells the host.
       await page.getByRole('button', { name: 'Stop practice' }).click();
-      assert.ok((await p.posted()).some((m) => m.type === 'practice' && m.enabled === false));
+      assert.ok((await p.posted()).some((m) => m.type === 'change' && m.change.kind === 'practice' && !m.change.enabled));
       assert.equal(await page.locator('.practice-bar').count(), 0);
       assert.deepEqual(p.problems, []);
     } finally {

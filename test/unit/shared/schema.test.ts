@@ -12,24 +12,32 @@ describe('stepper webview messages', () => {
   it('accepts each message, without the keys it does not know', () => {
     const good = [
       { type: 'ready' },
-      { type: 'command', command: 'stepBackward' },
-      { type: 'goTo', step: 7 },
-      { type: 'select', node: 0 },
-      { type: 'revealLine', node: 3 },
-      { type: 'practice', enabled: false },
+      { type: 'change', change: { kind: 'command', command: 'stepBackward' } },
+      { type: 'change', change: { kind: 'goTo', step: 7 } },
+      { type: 'change', change: { kind: 'select', node: 0, reveal: false } },
+      { type: 'change', change: { kind: 'select', node: 3, reveal: true } },
+      { type: 'change', change: { kind: 'select', node: null, reveal: false } },
+      { type: 'change', change: { kind: 'practice', enabled: false } },
       { type: 'explainElement', node: 2, input: 1, row: 0, col: 4 },
       { type: 'figure', requestId: 1, format: 'svg', data: '<?xml version="1.0"?>\n<svg xmlns="x"></svg>' },
       { type: 'figure', requestId: 2, format: 'png', data: 'iVBORw0KGgo=' },
       { type: 'figureError', requestId: 3, message: 'no canvas' },
     ];
     for (const m of good) assert.deepEqual(parseWebviewMessage({ ...m, extra: 1 }), m);
+    // A change's own unknown keys are dropped too.
+    assert.deepEqual(parseWebviewMessage({ type: 'change', change: { kind: 'goTo', step: 7, node: 1 } }), { type: 'change', change: { kind: 'goTo', step: 7 } });
   });
 
   it('drops malformed ones', () => {
     const bad: unknown[] = [
-      null, 'ready', [], Object.assign([], { type: 'ready' }), { type: 'nope' }, { type: 'command', command: 'rm -rf' },
-      { type: 'goTo', step: -1 }, { type: 'goTo', step: 1.5 }, { type: 'goTo', step: 1e9 + 1 }, { type: 'goTo', step: '3' },
-      { type: 'select' }, { type: 'practice', enabled: 'yes' }, { type: 'explainElement', node: 1, input: 0, row: 0 },
+      null, 'ready', [], Object.assign([], { type: 'ready' }), { type: 'nope' }, { type: 'change', change: { kind: 'command', command: 'rm -rf' } },
+      { type: 'change', change: { kind: 'goTo', step: -1 } }, { type: 'change', change: { kind: 'goTo', step: 1.5 } },
+      { type: 'change', change: { kind: 'goTo', step: 1e9 + 1 } }, { type: 'change', change: { kind: 'goTo', step: '3' } },
+      { type: 'change', change: { kind: 'select' } }, { type: 'change', change: { kind: 'select', node: 1 } }, { type: 'change', change: { kind: 'select', node: -1, reveal: false } },
+      { type: 'change', change: { kind: 'practice', enabled: 'yes' } }, { type: 'change' }, { type: 'change', change: [] }, { type: 'change', change: { kind: 'nope' } },
+      // The messages before the one door are gone.
+      { type: 'command', command: 'stepBackward' }, { type: 'goTo', step: 7 }, { type: 'select', node: 0 }, { type: 'revealLine', node: 3 }, { type: 'practice', enabled: false },
+      { type: 'explainElement', node: 1, input: 0, row: 0 },
       { type: 'figure', requestId: 1, format: 'gif', data: 'R0lG' },
       { type: 'figure', requestId: 1, format: 'svg', data: '<html><svg></svg>' },
       { type: 'figure', requestId: 1, format: 'png', data: 'not base64!' },

@@ -1,0 +1,198 @@
+/**
+ * What one step costs in the workbench: the controller owns the cursor and the pinned node, and
+ * the views (context keys, status bar, Nodes view, inlay hints, the current-line decoration, the
+ * panel, the saved panel state) render from it once per turn, touching only what changed. Runs
+ * the real controller, views and engine against a fake `vscode` that counts every call.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, beforeEach, describe, it } from 'node:test';
+import { type Fake, type FakeEditor, fakeDocument, installFakeVscode, settle } from './host-fake-vscode';
+
+const fake: Fake = installFakeVscode();
+
+type Controller = import('../../src/host/controller').SessionController;
+type Panel = import('../../src/host/panel').StepperPanel;
+type PanelChange = import('../../src/shared/protocol').PanelChange;
+type VsUri = import('vscode').Uri;
+
+const example = (name: string): string => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
+
+describe('host views: side effects per step', () => {
+  let controller: Controller;
+  let panel: Panel;
+  let editor: FakeEditor;
+  const changes: PanelChange[] = [];
+  let treeRefresh = 0;
+
+  before(async () => {
+    // Imported after the fake is installed: these modules require('vscode').
+    const { SessionController } = await import('../../src/host/controller');
+    const { createEngine } = await import('../../src/host/engineBinding');
+    const { StatusBar } = await import('../../src/host/statusBar');
+    const { EditorFeatures } = await import('../../src/host/editorFeatures');
+    const { NodesTreeProvider } = await import('../../src/host/nodesTree');
+    const { StepperPanel } = await import('../../src/host/panel');
+    const { Uri } = fake.module as { Uri: typeof import('./host-fake-vscode').Uri };
+    controller = new SessionController(createEngine());
+    new StatusBar(controller);
+    new EditorFeatures(controller);
+    const tree = new NodesTreeProvider(controller);
+    tree.onDidChangeTreeData(() => treeRefresh++);
+    panel = new StepperPanel(Uri.file('/ext') as unknown as VsUri, controller, { change: (c) => void changes.push(c) });
+    editor = fake.open(fakeDocument('/w/buy-apple-orange.backprop', example('buy-apple-orange.backprop')));
+    await panel.show();
+    fake.webview?.receive({ type: 'ready' });
+    await settle();
+    assert.equal(controller.current?.totalSteps, 8);
+  });
+
+  beforeEach(async () => {
+    controller.goTo(0);
+    controller.select(null);
+    await settle();
+    fake.reset();
+    treeRefresh = 0;
+    changes.length = 0;
+  });
+
+  it('a step sets only the context keys whose value changed, and refreshes each view once', async () => {
+    controller.goTo(1);
+    await settle();
+    // 0 → 1 in the forward pass: only "can go back" changes (phase, step forward/backward, next stay).
+    assert.deepEqual(fake.counts.setContext, [{ key: 'backprop.canGoBack', value: true }]);
+    assert.equal(treeRefresh, 1, 'one tree refresh');
+    assert.equal(fake.counts.inlayRefresh, 1, 'one inlay hint refresh');
+    assert.equal(fake.counts.setDecorations, 1, 'the current line moved once');
+    assert.deepEqual(fake.counts.statusBar, ['text', 'tooltip'], 'status bar: text and tooltip, no show, no colour');
+    assert.deepEqual(
+      fake.counts.posted.map((m) => m.type),
+      ['update'],
+      'one update message to the panel',
+    );
+    // Into the backward pass: the phase keys change too.
+    fake.reset();
+    controller.goTo(5);
+    await settle();
+    assert.deepEqual(
+      fake.counts.setContext.map((c) => c.key).sort(),
+      ['backprop.canStepForward', 'backprop.phase'],
+    );
+  });
+
+  it('several moves in one turn are one refresh, with the deltas from the first cursor to the last', async () => {
+    controller.goTo(1);
+    controller.goTo(2);
+    controller.goTo(3);
+    await settle();
+    assert.equal(treeRefresh, 1);
+    assert.equal(fake.counts.inlayRefresh, 1);
+    assert.equal(fake.counts.setDecorations, 1);
+    const updates = fake.counts.posted.filter((m) => m.type === 'update') as unknown as { nodes: { id: number }[] }[];
+    assert.equal(updates.length, 1);
+    assert.equal(updates[0].nodes.length, 3, 'the three values computed by steps 1–3');
+  });
+
+  it('moving away and back in one turn, or to where the cursor is, refreshes nothing', async () => {
+    controller.goTo(2);
+    controller.goTo(0);
+    assert.equal(controller.goTo(0), false);
+    await settle();
+    assert.deepEqual(fake.counts.setContext, []);
+    assert.equal(treeRefresh, 0);
+    assert.equal(fake.counts.inlayRefresh, 0);
+    assert.equal(fake.counts.setDecorations, 0);
+    assert.deepEqual(fake.counts.statusBar, []);
+    assert.deepEqual(fake.counts.posted, []);
+  });
+
+  it('pinning a node tells the panel once; pinning it again (an echo) changes nothing', async () => {
+    const id = controller.current?.nodeByLabel('tax')?.id ?? -1;
+    assert.equal(controller.select(id), true);
+    await settle();
+    assert.deepEqual(fake.counts.posted, [{ type: 'select', node: id }]);
+    assert.equal(controller.selection, id);
+    fake.reset();
+    assert.equal(controller.select(id), false, 'the same node again');
+    assert.equal(controller.select(999), false, 'no such node');
+    await settle();
+    assert.deepEqual(fake.counts.posted, []);
+    assert.deepEqual(fake.counts.setContext, []);
+    assert.equal(treeRefresh, 0);
+    assert.equal(fake.counts.setDecorations, 0);
+    assert.equal(fake.counts.inlayRefresh, 0);
+    assert.deepEqual(fake.counts.statusBar, []);
+  });
+
+  it('the saved panel state is written once per change, and not again for the same state', async () => {
+    const { PanelStateStore } = await import('../../src/host/stateStore');
+    const { Uri } = fake.module as { Uri: typeof import('./host-fake-vscode').Uri };
+    const store = new PanelStateStore(Uri.file('/storage') as unknown as VsUri);
+    const state = { uri: 'file:///w/a.backprop', cursor: 3, expanded: false, selected: null };
+    store.save(state);
+    await settle();
+    store.save({ ...state });
+    await settle();
+    assert.equal(fake.counts.fileWrites, 1);
+    store.save({ ...state, cursor: 4 });
+    await settle();
+    assert.equal(fake.counts.fileWrites, 2);
+  });
+
+  it('every change the webview asks for takes one door, and a malformed one none', async () => {
+    const receive = (m: unknown): void => fake.webview?.receive(m);
+    receive({ type: 'change', change: { kind: 'goTo', step: 3 } });
+    receive({ type: 'change', change: { kind: 'command', command: 'nextStep' } });
+    receive({ type: 'change', change: { kind: 'select', node: 2, reveal: true } });
+    receive({ type: 'change', change: { kind: 'select', node: null, reveal: false } });
+    receive({ type: 'change', change: { kind: 'practice', enabled: false } });
+    receive({ type: 'change', change: { kind: 'goTo', step: -1 } });
+    receive({ type: 'change', change: { kind: 'command', command: 'rm -rf' } });
+    receive({ type: 'change', change: { kind: 'select', node: 2 } });
+    receive({ type: 'goTo', step: 3 });
+    receive({ type: 'select', node: 2 });
+    assert.deepEqual(changes, [
+      { kind: 'goTo', step: 3 },
+      { kind: 'command', command: 'nextStep' },
+      { kind: 'select', node: 2, reveal: true },
+      { kind: 'select', node: null, reveal: false },
+      { kind: 'practice', enabled: false },
+    ]);
+    // The panel itself changes nothing: the door's owner (the command runner) does.
+    assert.equal(controller.current?.cursor, 0);
+    assert.equal(controller.selection, null);
+  });
+
+  it('the current-line decoration follows the step and is cleared at the start', async () => {
+    controller.goTo(1);
+    await settle();
+    assert.equal(editor.decorations.length, 1);
+    const line = controller.current?.node(controller.current.currentNode() ?? -1)?.range.start.line;
+    assert.equal(editor.decorations[0].start.line, (line ?? 0) - 1);
+    controller.goTo(0);
+    await settle();
+    assert.equal(editor.decorations.length, 0);
+  });
+
+  // Last: it makes another document current.
+  it('a step that touches no node with a hint does not refresh the hints; the current line still moves', async () => {
+    // `a * b` is an unnamed node (no hint of its own); `y` has one.
+    const other = fake.open(fakeDocument('/w/unnamed.backprop', 'a = 2\nb = 3\nc = 4\ny = a * b + c'));
+    await settle();
+    const s = controller.current;
+    assert.ok(s);
+    assert.equal(s.fileName, 'unnamed.backprop');
+    assert.equal(s.totalSteps, 4);
+    fake.reset();
+    controller.goTo(1);
+    await settle();
+    assert.equal(fake.counts.inlayRefresh, 0, 'a * b has no hint');
+    assert.equal(fake.counts.setDecorations, 1);
+    assert.equal(other.decorations[0]?.start.line, 3);
+    fake.reset();
+    controller.goTo(2);
+    await settle();
+    assert.equal(fake.counts.inlayRefresh, 1, 'y has one');
+    assert.equal(fake.counts.setDecorations, 0, 'the same line: no new decoration');
+  });
+});
