@@ -196,3 +196,30 @@ describe('host views: side effects per step', () => {
     assert.equal(fake.counts.setDecorations, 0, 'the same line: no new decoration');
   });
 });
+
+describe('host editor features: the language\'s statements and names', () => {
+  it('the inline hints sit on the lines of the assignments, one per named node, as the nodes say', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { namedNodesByLine } = await import('../../src/host/editorFeatures');
+    const { GraphSession } = await import('../../src/host/session');
+    const { createEngine } = await import('../../src/host/engineBinding');
+    const files = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.backprop'));
+    assert.ok(files.length >= 5);
+    let checked = 0;
+    for (const file of files) {
+      for (const expanded of [false, true]) {
+        const s = new GraphSession(`file:///w/${file}`, file, createEngine());
+        s.expanded = expanded;
+        s.update(example(file));
+        if (!s.graph) continue;
+        // What each assignment statement makes, against the named nodes where they were made.
+        const byNodes = new Map<number, string>();
+        for (const n of s.graph.nodes) if (n.name !== undefined) byNodes.set(n.range.start.line - 1, n.label);
+        const byStatements = new Map([...namedNodesByLine(s)].map(([line, n]) => [line, n.label]));
+        assert.deepEqual(byStatements, byNodes, `${file}${expanded ? ' (expanded)' : ''}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 10, `${checked} graphs checked`);
+  });
+});

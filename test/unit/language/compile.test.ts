@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compile, definitionOf, identifierAt, nodeForLabel, nodeForLine, nodeForName, nodesAt, statementAtLine } from '../../../src/language/index';
+import { compile, definitionOf, identifierAt, nameAt, nodeForLabel, nodeForLine, nodeForName, nodesAt, statementAtLine } from '../../../src/language/index';
 import { compileOk, tree } from './helpers';
 
 const ABC = 'a = 1\nb = 2\nc = 3\n';
@@ -238,5 +238,17 @@ describe('language: expanded composites', () => {
     assert.ok(!expanded.nodes.some((n) => n.op === 'sigmoid' || n.op === 'affine'));
     for (const name of ['x', 'W', 'b', 'a', 'y']) assert.ok(nodeForName(expanded, name), name);
     assert.equal(expanded.nodes[expanded.output].name, 'y');
+  });
+});
+
+describe('language: the name at a column (the editor where no compiled identifier applies)', () => {
+  it('reads names as the lexer does: any script, digits after the first letter, the end counts', () => {
+    assert.deepEqual(nameAt('사과_2 = 100', 0), { start: 0, end: 4 });
+    assert.deepEqual(nameAt('사과_2 = 100', 4), { start: 0, end: 4 }, 'just after the name');
+    assert.equal(nameAt('사과_2 = 100', 5), undefined, 'on the space');
+    assert.equal(nameAt('y = 12', 5), undefined, 'a number is not a name');
+    assert.deepEqual(nameAt('y = x1*x2', 7), { start: 7, end: 9 });
+    assert.deepEqual(nameAt('a = 𝑥 + b', 4), { start: 4, end: 6 }, 'a letter outside the BMP is two UTF-16 units');
+    assert.equal(nameAt('', 0), undefined);
   });
 });
