@@ -291,12 +291,11 @@ class Checker {
    */
   wiring(replay: Stepper): void {
     const { graph } = this.traced;
-    const consumers: number[][] = graph.nodes.map(() => []);
-    for (const n of graph.nodes) for (const i of n.inputs) consumers[i].push(n.id);
     for (const node of graph.nodes) {
       const tr = this.traced.nodes[node.id];
       if (!tr || tr.source !== 'layer' || !tr.backward || !tr.dout || node.id === graph.output) continue;
-      const cons = consumers[node.id];
+      // The replay's table of consumers (each once: a layer that uses the value twice is named once).
+      const cons = replay.consumersOf(node.id);
       const complete = cons.every((c) => {
         const ct = this.traced.nodes[c];
         return ct?.backward && ct.grads && graph.nodes[c].inputs.every((i, k) => i !== node.id || (ct.grads?.[k] && !ct.gradProblems[k]));

@@ -156,6 +156,8 @@ describe('graph of a traced script', () => {
     const check = checkTrace(traced(w));
     assert.deepEqual(check.mismatches.map((mm) => `${mm.label} ${mm.what} ${mm.got?.item()} ${mm.expected?.item()}`), ['square dout 2 20']);
     assert.match(check.mismatches[0].message.en, /m2, m2, m|m, m2, m2|add up to 20/);
+    // Each consumer is named once (m2 uses xx twice), from the replay stepper's table of consumers.
+    assert.match(check.mismatches[0].message.en, /the gradients that m, m2 sent back add up to 20/);
   });
 
   it('a layer object called twice is two nodes; each backward pairs with the latest forward', () => {
