@@ -6,19 +6,11 @@
  */
 import type { Graph } from '../engine/graph';
 import { Stepper } from '../engine/stepper';
-import type { Tensor } from '../engine/tensor';
 import { errorLine } from '../cli/lines';
-import { compile } from '../language/index';
+import { compile, type Diagnostic } from '../language/index';
 
-/** The part of the stepper the debugger reads (src/engine/stepper.ts's Stepper has all of it). */
-export interface DebugStepper {
-  readonly cursor: number;
-  readonly totalSteps: number;
-  readonly forwardSteps: number;
-  valueAt(nodeId: number): Tensor | undefined;
-  gradAt(nodeId: number): Tensor | undefined;
-  stepOfNode(nodeId: number, phase: 'forward' | 'backward'): number;
-}
+/** The part of the engine's Stepper the debugger reads (its own type, not a copy). */
+export type DebugStepper = Pick<Stepper, 'cursor' | 'totalSteps' | 'forwardSteps' | 'valueAt' | 'gradAt' | 'stepOfNode'>;
 
 export interface Disposable {
   dispose(): void;
@@ -51,7 +43,7 @@ export interface DebugTarget {
 export class LaunchError extends Error {}
 
 /** `FILE:L:C: error: MESSAGE` for the first error of a compile (the CLI's format). */
-export function compileFailure(file: string, diagnostics: readonly { severity: string; message: string; range: Graph['nodes'][number]['range'] }[]): LaunchError {
+export function compileFailure(file: string, diagnostics: readonly Diagnostic[]): LaunchError {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0];
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length === 2 ? '' : 's'})` : '';
