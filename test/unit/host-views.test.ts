@@ -124,6 +124,24 @@ describe('host views: side effects per step', () => {
     assert.deepEqual(fake.counts.statusBar, []);
   });
 
+  it('a new graph with the same step and file changes neither the status bar nor the step keys', async () => {
+    const s = controller.current;
+    assert.ok(s);
+    controller.goTo(3);
+    await settle();
+    fake.reset();
+    controller.setExpanded(s, true);
+    await settle();
+    assert.deepEqual(fake.counts.statusBar, [], 'same text, tooltip and colour');
+    assert.deepEqual(fake.counts.setContext, [{ key: 'backprop.expanded', value: true }]);
+    assert.deepEqual(
+      fake.counts.posted.map((m) => m.type),
+      ['graph'],
+    );
+    controller.setExpanded(s, false);
+    await settle();
+  });
+
   it('the saved panel state is written once per change, and not again for the same state', async () => {
     const { PanelStateStore } = await import('../../src/host/stateStore');
     const { Uri } = fake.module as { Uri: typeof import('./host-fake-vscode').Uri };
@@ -176,6 +194,8 @@ describe('host views: side effects per step', () => {
 
   // Last: it makes another document current.
   it('a step that touches no node with a hint does not refresh the hints; the current line still moves', async () => {
+    const pinned = controller.current?.nodeByLabel('tax')?.id ?? -1;
+    assert.equal(controller.select(pinned), true);
     // `a * b` is an unnamed node (no hint of its own); `y` has one.
     const other = fake.open(fakeDocument('/w/unnamed.backprop', 'a = 2\nb = 3\nc = 4\ny = a * b + c'));
     await settle();
@@ -183,6 +203,7 @@ describe('host views: side effects per step', () => {
     assert.ok(s);
     assert.equal(s.fileName, 'unnamed.backprop');
     assert.equal(s.totalSteps, 4);
+    assert.equal(controller.selection, null, 'another session starts with nothing pinned');
     fake.reset();
     controller.goTo(1);
     await settle();
