@@ -31,7 +31,8 @@ export interface ViewChange {
   readonly graph: boolean;
   /**
    * The cursor moved (and `graph` is false): the deltas from where it was at the start of the turn
-   * to where it is now. Undefined when it did not move, or came back to where it was.
+   * to where it is now. Undefined when it did not move, or came back to where it was; empty when a
+   * step failed (the session's runtimeError says why) and the cursor stayed.
    */
   readonly step: StepDeltas | undefined;
   /** The nodes whose visible state the steps touched, and the nodes run by the step before and after. */
@@ -68,7 +69,7 @@ export class SessionController implements vscode.Disposable {
   /** The node pinned in the views (the panel's detail pane, the Nodes view), or null: follow the steps. */
   private selected: number | null = null;
   /** What changed since the views were last told (delivered in a microtask). */
-  private pending: { graph: boolean; from: number | undefined; before: number | null; selection: boolean; panel: boolean } | undefined;
+  private pending: { graph: boolean; from: number | undefined; before: number | null; failed: boolean; selection: boolean; panel: boolean } | undefined;
   /** The context keys as last set (only changed ones are set again). */
   private readonly contextValues = new Map<string, string | boolean>();
   /** The numpy files the documents load; a read or a change on disk compiles the document again. */
@@ -195,7 +196,7 @@ export class SessionController implements vscode.Disposable {
     const deltas = session.goTo(step);
     if (!deltas) return false;
     if (session === this.currentSession) {
-      this.changed('step', from, before);
+      this.changed(session.runtimeError === undefined ? 'step' : 'failed', from, before);
       this.stepEmitter.fire({ session, deltas });
     }
     return true;
@@ -212,7 +213,7 @@ export class SessionController implements vscode.Disposable {
     const session = this.currentSession;
     let step: StepDeltas | undefined;
     const touched = new Set<number>();
-    if (!p.graph && session && p.from !== undefined && p.from !== session.cursor) {
+    if (!p.graph && session && p.from !== undefined && (p.from !== session.cursor || p.failed)) {
       step = session.deltasBetween(p.from, session.cursor);
       for (const n of step.nodes) touched.add(n.id);
       const now = session.currentNode();
@@ -346,18 +347,22 @@ export class SessionController implements vscode.Disposable {
   }
 
   /** Notes a change for the views, delivered once at the end of the turn (see flushViews). */
-  private changed(what: 'graph' | 'step' | 'selection' | 'panel', from?: number, before: number | null = null): void {
+  private changed(what: 'graph' | 'step' | 'failed' | 'selection' | 'panel', from?: number, before: number | null = null): void {
     if (!this.pending) {
-      this.pending = { graph: false, from: undefined, before: null, selection: false, panel: false };
+      this.pending = { graph: false, from: undefined, before: null, failed: false, selection: false, panel: false };
       queueMicrotask(() => this.flushViews());
     }
     const p = this.pending;
     if (what === 'graph') p.graph = true;
     else if (what === 'selection') p.selection = true;
     else if (what === 'panel') p.panel = true;
-    else if (p.from === undefined) {
-      p.from = from;
-      p.before = before;
+    else {
+      // A failed step is shown even when the cursor stayed (the panel says why).
+      if (what === 'failed') p.failed = true;
+      if (p.from === undefined) {
+        p.from = from;
+        p.before = before;
+      }
     }
   }
 

@@ -24,6 +24,7 @@ describe('host views: side effects per step', () => {
   let editor: FakeEditor;
   const changes: PanelChange[] = [];
   let treeRefresh = 0;
+  let failAbove = Infinity;
 
   before(async () => {
     // Imported after the fake is installed: these modules require('vscode').
@@ -34,7 +35,26 @@ describe('host views: side effects per step', () => {
     const { NodesTreeProvider } = await import('../../src/host/nodesTree');
     const { StepperPanel } = await import('../../src/host/panel');
     const { Uri } = fake.module as { Uri: typeof import('./host-fake-vscode').Uri };
-    controller = new SessionController(createEngine());
+    // The real engine, whose steppers can be told to fail above a step (a layer that throws).
+    const real = createEngine();
+    controller = new SessionController({
+      ...real,
+      createStepper: (g) => {
+        const st = real.createStepper(g);
+        return new Proxy(st, {
+          get(target, prop, recv) {
+            if (prop === 'goTo') {
+              return (n: number) => {
+                if (n > failAbove) throw new Error('layer failed');
+                target.goTo(n);
+              };
+            }
+            const v = Reflect.get(target, prop, recv) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+      },
+    });
     new StatusBar(controller);
     new EditorFeatures(controller);
     const tree = new NodesTreeProvider(controller);
@@ -140,6 +160,26 @@ describe('host views: side effects per step', () => {
     );
     controller.setExpanded(s, false);
     await settle();
+  });
+
+  it('a step that fails keeps the cursor and still tells the panel why', async () => {
+    controller.goTo(2);
+    await settle();
+    fake.reset();
+    failAbove = 2;
+    try {
+      controller.goTo(3);
+      await settle();
+    } finally {
+      failAbove = Infinity;
+    }
+    assert.equal(controller.current?.cursor, 2);
+    assert.deepEqual(
+      fake.counts.posted.map((m) => m.type),
+      ['update', 'error'],
+    );
+    assert.deepEqual(fake.counts.setContext, []);
+    assert.equal(fake.counts.setDecorations, 0);
   });
 
   it('the saved panel state is written once per change, and not again for the same state', async () => {
