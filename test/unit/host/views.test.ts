@@ -7,16 +7,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, beforeEach, describe, it } from 'node:test';
-import { type Fake, type FakeEditor, fakeDocument, installFakeVscode, settle } from './host-fake-vscode';
+import { type Fake, type FakeEditor, fakeDocument, installFakeVscode, settle } from './fakeVscode';
 
 const fake: Fake = installFakeVscode();
 
-type Controller = import('../../src/host/controller').SessionController;
-type Panel = import('../../src/host/panel').StepperPanel;
-type PanelChange = import('../../src/shared/protocol').PanelChange;
+type Controller = import('../../../src/host/controller').SessionController;
+type Panel = import('../../../src/host/panel').StepperPanel;
+type PanelChange = import('../../../src/shared/protocol').PanelChange;
 type VsUri = import('vscode').Uri;
 
-const example = (name: string): string => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
+const example = (name: string): string => readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8');
 
 describe('host views: side effects per step', () => {
   let controller: Controller;
@@ -28,13 +28,13 @@ describe('host views: side effects per step', () => {
 
   before(async () => {
     // Imported after the fake is installed: these modules require('vscode').
-    const { SessionController } = await import('../../src/host/controller');
-    const { createEngine } = await import('../../src/host/engineBinding');
-    const { StatusBar } = await import('../../src/host/statusBar');
-    const { EditorFeatures } = await import('../../src/host/editorFeatures');
-    const { NodesTreeProvider } = await import('../../src/host/nodesTree');
-    const { StepperPanel } = await import('../../src/host/panel');
-    const { Uri } = fake.module as { Uri: typeof import('./host-fake-vscode').Uri };
+    const { SessionController } = await import('../../../src/host/controller');
+    const { createEngine } = await import('../../../src/host/engineBinding');
+    const { StatusBar } = await import('../../../src/host/statusBar');
+    const { EditorFeatures } = await import('../../../src/host/editorFeatures');
+    const { NodesTreeProvider } = await import('../../../src/host/nodesTree');
+    const { StepperPanel } = await import('../../../src/host/panel');
+    const { Uri } = fake.module as { Uri: typeof import('./fakeVscode').Uri };
     // The real engine, whose steppers can be told to fail above a step (a layer that throws).
     const real = createEngine();
     controller = new SessionController({
@@ -183,8 +183,8 @@ describe('host views: side effects per step', () => {
   });
 
   it('the saved panel state is written once per change, and not again for the same state', async () => {
-    const { PanelStateStore } = await import('../../src/host/stateStore');
-    const { Uri } = fake.module as { Uri: typeof import('./host-fake-vscode').Uri };
+    const { PanelStateStore } = await import('../../../src/host/stateStore');
+    const { Uri } = fake.module as { Uri: typeof import('./fakeVscode').Uri };
     const store = new PanelStateStore(Uri.file('/storage') as unknown as VsUri);
     const state = { uri: 'file:///w/a.backprop', cursor: 3, expanded: false, selected: null };
     store.save(state);
@@ -261,10 +261,10 @@ describe('host views: side effects per step', () => {
 describe('host editor features: the language\'s statements and names', () => {
   it('the inline hints sit on the lines of the assignments, one per named node, as the nodes say', async () => {
     const { readdirSync } = await import('node:fs');
-    const { namedNodesByLine } = await import('../../src/host/editorFeatures');
-    const { GraphSession } = await import('../../src/host/session');
-    const { createEngine } = await import('../../src/host/engineBinding');
-    const files = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.backprop'));
+    const { namedNodesByLine } = await import('../../../src/host/editorFeatures');
+    const { GraphSession } = await import('../../../src/host/session');
+    const { createEngine } = await import('../../../src/host/engineBinding');
+    const files = readdirSync(new URL('../../../examples/', import.meta.url)).filter((f) => f.endsWith('.backprop'));
     assert.ok(files.length >= 5);
     let checked = 0;
     for (const file of files) {
