@@ -4,10 +4,19 @@
  * editor, or the last one while the panel has focus) and keeps the context keys in sync.
  *
  * It is the one owner of what the views show: the current session, its cursor (the session's
- * stepper) and the pinned node (`selection`). The views (panel, Nodes view, status bar, editor
- * features, the saved panel state) render from it on `onDidChangeView`, which delivers everything
- * that changed during a turn once, in a microtask; setting what is already set changes nothing
- * and is not delivered, so a view echoing a change back is a no-op.
+ * stepper) and the pinned node (`selection`). The views render from it; setting what is already set
+ * changes nothing and is not delivered, so a view echoing a change back is a no-op. Two deliveries,
+ * each of everything that changed since it was last made:
+ * - `onDidChangePanel` (the stepper panel) once per turn, in a microtask: a step reaches the
+ *   webview first, ahead of any other message from this extension host;
+ * - `onDidChangeView` (the Nodes view, status bar, inline hints, current line, saved panel state)
+ *   and the context keys: in the same microtask, except for steps while the panel is open, which
+ *   they hear once the steps pause (`SETTLE_MS` after the last, at most `MAX_DEFER_MS` after the
+ *   first). Their refreshes cost the workbench's renderer, shared with the webview, more than the
+ *   step itself (an inlay-hint refresh is a round trip and a relayout of the editor), so a student
+ *   pressing keys quickly gets each step drawn at once and the editor caught up when they pause.
+ *   Anything else (a new graph, a pinned node, the panel opening or closing) is delivered at once,
+ *   with any step still waiting.
  */
 import * as vscode from 'vscode';
 import type { StepDeltas } from './session';
@@ -17,6 +26,10 @@ import type { EnginePort, FileContent, SourceDiagnostic } from './ports';
 
 export const LANGUAGE_ID = 'backprop';
 const DEBOUNCE_MS = 200;
+/** With the panel open, the workbench views hear of steps this long after the last one… */
+export const SETTLE_MS = 120;
+/** …and at most this long after the first one not yet delivered (a held key). */
+export const MAX_DEFER_MS = 400;
 
 export interface StepEvent {
   session: GraphSession;
@@ -46,6 +59,19 @@ export interface ViewChange {
 /** The context keys, by name, with the values last set. */
 type ContextValues = Record<string, string | boolean>;
 
+/** What changed since a delivery was last made (see `SessionController.changed`). */
+interface Pending {
+  graph: boolean;
+  /** The cursor and the node run at the first step of the batch (undefined: no step). */
+  from: number | undefined;
+  before: number | null;
+  failed: boolean;
+  selection: boolean;
+  panel: boolean;
+}
+
+const nothingPending = (): Pending => ({ graph: false, from: undefined, before: null, failed: false, selection: false, panel: false });
+
 export function isBackpropDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
   return doc !== undefined && doc.languageId === LANGUAGE_ID;
 }
@@ -68,8 +94,15 @@ export class SessionController implements vscode.Disposable {
   private panelOpen = false;
   /** The node pinned in the views (the panel's detail pane, the Nodes view), or null: follow the steps. */
   private selected: number | null = null;
-  /** What changed since the views were last told (delivered in a microtask). */
-  private pending: { graph: boolean; from: number | undefined; before: number | null; failed: boolean; selection: boolean; panel: boolean } | undefined;
+  /** What changed since the panel was last told (delivered in a microtask). */
+  private pendingPanel: Pending | undefined;
+  /** What changed since the workbench views were last told, and when they will be. */
+  private pendingViews: Pending | undefined;
+  private viewsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the first step not yet delivered to the workbench views was taken. */
+  private viewsSince = 0;
+  /** The delays of the workbench views' delivery while the panel is open (tests shorten them). */
+  readonly deferral = { settleMs: SETTLE_MS, maxMs: MAX_DEFER_MS };
   /** The context keys as last set (only changed ones are set again). */
   private readonly contextValues = new Map<string, string | boolean>();
   /** The numpy files the documents load; a read or a change on disk compiles the document again. */
@@ -84,8 +117,14 @@ export class SessionController implements vscode.Disposable {
   private readonly stepEmitter = new vscode.EventEmitter<StepEvent>();
   /** The current session's cursor moved (synchronously, for the debugger; views use onDidChangeView). */
   readonly onDidStep = this.stepEmitter.event;
+  private readonly panelEmitter = new vscode.EventEmitter<ViewChange>();
+  /** For the stepper panel: once per turn in which the current session, its graph, its cursor, the selection or the panel changed. */
+  readonly onDidChangePanel = this.panelEmitter.event;
   private readonly viewEmitter = new vscode.EventEmitter<ViewChange>();
-  /** Once per turn in which the current session, its graph, its cursor, the selection or the panel changed. */
+  /**
+   * For the workbench's views: the same changes, in the same turn, except steps while the panel
+   * is open (see the class comment).
+   */
   readonly onDidChangeView = this.viewEmitter.event;
 
   constructor(private readonly engine: EnginePort) {
@@ -94,6 +133,7 @@ export class SessionController implements vscode.Disposable {
       this.diagnostics,
       this.graphEmitter,
       this.stepEmitter,
+      this.panelEmitter,
       this.viewEmitter,
       vscode.workspace.onDidOpenTextDocument((doc) => this.onOpen(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e.document)),
@@ -203,13 +243,36 @@ export class SessionController implements vscode.Disposable {
   }
 
   /**
-   * Tells the views now what changed in this turn (normally they hear it in a microtask): for a
-   * caller that needs the panel to show the step before it asks the panel something.
+   * Tells every view now what changed (normally the panel hears it in a microtask, the workbench
+   * views maybe later): for a caller that needs the views to show the step before it asks them
+   * something.
    */
   flushViews(): void {
-    const p = this.pending;
+    this.flushPanel();
+    this.flushWorkbench();
+  }
+
+  private flushPanel(): void {
+    const p = this.pendingPanel;
     if (!p) return;
-    this.pending = undefined;
+    this.pendingPanel = undefined;
+    const change = this.viewChange(p);
+    if (change) this.panelEmitter.fire(change);
+  }
+
+  private flushWorkbench(): void {
+    if (this.viewsTimer !== undefined) clearTimeout(this.viewsTimer);
+    this.viewsTimer = undefined;
+    const p = this.pendingViews;
+    if (!p) return;
+    this.pendingViews = undefined;
+    const change = this.viewChange(p);
+    if (change) this.viewEmitter.fire(change);
+    this.updateContext();
+  }
+
+  /** What a batch of changes means for a view (undefined: nothing it shows changed). */
+  private viewChange(p: Pending): ViewChange | undefined {
     const session = this.currentSession;
     let step: StepDeltas | undefined;
     const touched = new Set<number>();
@@ -224,11 +287,11 @@ export class SessionController implements vscode.Disposable {
     if (this.selected !== null && !session?.node(this.selected)) {
       this.selected = null;
       selection = true;
+      // The other delivery must hear of it too.
+      for (const other of [this.pendingPanel, this.pendingViews]) if (other) other.selection = true;
     }
-    if (p.graph || step || selection || p.panel) {
-      this.viewEmitter.fire({ session, graph: p.graph, step, touched: [...touched].sort((a, b) => a - b), selection, panel: p.panel });
-    }
-    this.updateContext();
+    if (!p.graph && !step && !selection && !p.panel) return undefined;
+    return { session, graph: p.graph, step, touched: [...touched].sort((a, b) => a - b), selection, panel: p.panel };
   }
 
   setExpanded(session: GraphSession, expanded: boolean): void {
@@ -262,6 +325,8 @@ export class SessionController implements vscode.Disposable {
   }
 
   dispose(): void {
+    // The workbench views (the saved panel state among them) hear of a step still waiting.
+    this.flushWorkbench();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const d of this.disposables) d.dispose();
@@ -346,24 +411,41 @@ export class SessionController implements vscode.Disposable {
     }
   }
 
-  /** Notes a change for the views, delivered once at the end of the turn (see flushViews). */
+  /** Notes a change for both deliveries (see the class comment) and schedules them. */
   private changed(what: 'graph' | 'step' | 'failed' | 'selection' | 'panel', from?: number, before: number | null = null): void {
-    if (!this.pending) {
-      this.pending = { graph: false, from: undefined, before: null, failed: false, selection: false, panel: false };
-      queueMicrotask(() => this.flushViews());
+    if (!this.pendingPanel) {
+      this.pendingPanel = nothingPending();
+      queueMicrotask(() => this.flushPanel());
     }
-    const p = this.pending;
-    if (what === 'graph') p.graph = true;
-    else if (what === 'selection') p.selection = true;
-    else if (what === 'panel') p.panel = true;
-    else {
-      // A failed step is shown even when the cursor stayed (the panel says why).
-      if (what === 'failed') p.failed = true;
-      if (p.from === undefined) {
-        p.from = from;
-        p.before = before;
-      }
+    const firstStep = !this.pendingViews || this.pendingViews.from === undefined;
+    this.pendingViews ??= nothingPending();
+    for (const p of [this.pendingPanel, this.pendingViews]) note(p, what, from, before);
+    const v = this.pendingViews;
+    const onlySteps = !v.graph && !v.selection && !v.panel;
+    if (this.panelOpen && onlySteps) {
+      // Steps with the panel open: once they pause, or at the latest MAX_DEFER_MS after the first.
+      const now = Date.now();
+      if (firstStep) this.viewsSince = now;
+      const wait = Math.max(0, Math.min(this.deferral.settleMs, this.viewsSince + this.deferral.maxMs - now));
+      if (this.viewsTimer !== undefined) clearTimeout(this.viewsTimer);
+      this.viewsTimer = setTimeout(() => this.flushWorkbench(), wait);
+    } else {
+      // Anything else at the end of this turn (after the panel), with any steps still waiting.
+      if (this.viewsTimer !== undefined) clearTimeout(this.viewsTimer);
+      this.viewsTimer = undefined;
+      this.scheduleWorkbenchNow();
     }
+  }
+
+  /** The workbench views' delivery at the end of this turn (once, however many changes it has). */
+  private workbenchQueued = false;
+  private scheduleWorkbenchNow(): void {
+    if (this.workbenchQueued) return;
+    this.workbenchQueued = true;
+    queueMicrotask(() => {
+      this.workbenchQueued = false;
+      if (this.viewsTimer === undefined) this.flushWorkbench();
+    });
   }
 
   private publish(doc: vscode.TextDocument, list: readonly SourceDiagnostic[]): void {
@@ -414,4 +496,19 @@ export function shortName(uri: vscode.Uri): string {
   const path = uri.path;
   const slash = path.lastIndexOf('/');
   return slash >= 0 ? path.slice(slash + 1) : path;
+}
+
+/** Adds one change to a batch: a step keeps the cursor it started from (the deltas run from there). */
+function note(p: Pending, what: 'graph' | 'step' | 'failed' | 'selection' | 'panel', from: number | undefined, before: number | null): void {
+  if (what === 'graph') p.graph = true;
+  else if (what === 'selection') p.selection = true;
+  else if (what === 'panel') p.panel = true;
+  else {
+    // A failed step is shown even when the cursor stayed (the panel says why).
+    if (what === 'failed') p.failed = true;
+    if (p.from === undefined) {
+      p.from = from;
+      p.before = before;
+    }
+  }
 }

@@ -50,7 +50,7 @@ export class StepperPanel implements vscode.Disposable {
     void this.findAssets();
     void hooks.figures?.().then((m) => (this.figures = m), () => undefined);
     this.disposables.push(
-      controller.onDidChangeView((e) => this.render(e)),
+      controller.onDidChangePanel((e) => this.render(e)),
     );
   }
 

@@ -55,6 +55,10 @@ describe('host views: side effects per step', () => {
         });
       },
     });
+    // The workbench views hear of steps with the panel open once the steps pause: at once here,
+    // except in the tests of that delay, which set their own.
+    controller.deferral.settleMs = 0;
+    controller.deferral.maxMs = 0;
     new StatusBar(controller);
     new EditorFeatures(controller);
     const tree = new NodesTreeProvider(controller);
@@ -230,6 +234,84 @@ describe('host views: side effects per step', () => {
     controller.goTo(0);
     await settle();
     assert.equal(editor.decorations.length, 0);
+  });
+
+  it('with the panel open, a step reaches the panel in its turn and the workbench views once the steps pause', async () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    controller.deferral.settleMs = 60;
+    controller.deferral.maxMs = 10_000;
+    try {
+      controller.goTo(1);
+      await settle();
+      assert.deepEqual(fake.counts.posted.map((m) => m.type), ['update'], 'the panel at once');
+      assert.deepEqual(fake.counts.setContext, [], 'no context key yet');
+      assert.equal(treeRefresh, 0);
+      assert.equal(fake.counts.inlayRefresh, 0);
+      assert.equal(fake.counts.setDecorations, 0);
+      assert.deepEqual(fake.counts.statusBar, []);
+      await wait(20);
+      controller.goTo(2);
+      await settle();
+      assert.equal(fake.counts.posted.length, 2, 'the second step drawn at once too');
+      assert.equal(treeRefresh, 0, 'a step 20 ms after the last one: still waiting');
+      await wait(100);
+      // Both steps in one refresh of each view, with the deltas from step 0.
+      assert.deepEqual(fake.counts.setContext, [{ key: 'backprop.canGoBack', value: true }]);
+      assert.equal(treeRefresh, 1);
+      assert.equal(fake.counts.inlayRefresh, 1);
+      assert.equal(fake.counts.setDecorations, 1);
+      assert.deepEqual(fake.counts.statusBar, ['text', 'tooltip']);
+    } finally {
+      controller.deferral.settleMs = 0;
+      controller.deferral.maxMs = 0;
+    }
+  });
+
+  it('a held key still refreshes the workbench views at most every MAX_DEFER_MS; anything but a step is delivered at once', async () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    controller.deferral.settleMs = 50;
+    controller.deferral.maxMs = 80;
+    try {
+      // A step every 20 ms for 200 ms: never a 50 ms pause, yet the views catch up on the way.
+      for (let i = 1; i <= 8; i++) {
+        controller.goTo(i);
+        await wait(20);
+      }
+      assert.ok(treeRefresh >= 1 && treeRefresh <= 4, `tree refreshed ${treeRefresh} times during the steps`);
+      await wait(120);
+      const afterSteps = treeRefresh;
+      fake.reset();
+      // A step waiting, then a pinned node: both reach the workbench views in that turn.
+      controller.goTo(7);
+      const id = controller.current?.nodeByLabel('tax')?.id ?? -1;
+      controller.select(id);
+      await settle();
+      assert.equal(treeRefresh, afterSteps + 1, 'the waiting step delivered with the selection');
+      assert.equal(fake.counts.setDecorations, 1);
+    } finally {
+      controller.deferral.settleMs = 0;
+      controller.deferral.maxMs = 0;
+    }
+  });
+
+  it('with the panel closed, the workbench views hear of a step in its turn', async () => {
+    controller.deferral.settleMs = 10_000;
+    controller.deferral.maxMs = 10_000;
+    controller.setPanelOpen(false);
+    try {
+      await settle();
+      fake.reset();
+      const before = treeRefresh;
+      controller.goTo(1);
+      await settle();
+      assert.equal(treeRefresh, before + 1);
+      assert.equal(fake.counts.setDecorations, 1);
+    } finally {
+      controller.setPanelOpen(true);
+      controller.deferral.settleMs = 0;
+      controller.deferral.maxMs = 0;
+      await settle();
+    }
   });
 
   // Last: it makes another document current.
