@@ -19,7 +19,9 @@
  *    new step (DOM; the stepper sets it after marking the current node), to the first animation
  *    frame after that and to the second (painted: the frame with the change has been drawn); all on
  *    the browser's clock (`performance.timeOrigin + now()`, comparable across frames). Of DOM, the
- *    webview's own handling of the message is read from its `backprop:update` measure. Next key: a
+ *    webview's own handling of the message is read from its `backprop:update` measure. Each single
+ *    press comes --idle-ms (default 300) after the last one's painted frame, at a student's pace,
+ *    so it meets an idle workbench; so does the first press of a pair. Next key: a
  *    second press sent as soon as the first step reached the DOM, timed the same way; its latency
  *    minus an idle press's is what a step leaves for the next key. On buy-apple-orange and on the
  *    2,000-node graph; then (unless --no-mnist) the full MNIST net (784-50-10 on 3 images, loaded
@@ -35,7 +37,7 @@
  *    ratio to the minimal extension is what the extension adds (target ≤ 1.1).
  *
  *   node --import tsx bench/vscode/run.ts [--starts N] [--runs N] [--samples N] [--pairs N] [--rounds N]
- *     [--lens-starts N] [--baseline DIR] [--only-codelens] [--only-latency] [--no-mnist]
+ *     [--lens-starts N] [--baseline DIR] [--only-codelens] [--only-latency] [--no-mnist] [--idle-ms MS]
  * Writes bench/results-vscode.json. Kills every process it started (code-server's process group,
  * chromium) and removes its temp folders.
  */
@@ -69,6 +71,14 @@ const PAIRS = argNumber('--pairs', 12);
 const ROUNDS = argNumber('--rounds', 4);
 /** Fresh code-server starts of the latency part; each table cell is the median of the runs' medians. */
 const RUNS = argNumber('--runs', 3);
+/**
+ * The pause before each single ("idle") press, as between a student's presses: what the previous
+ * step left to do in the workbench (the stepper's inline hints, Nodes view, status bar and context
+ * keys once the steps pause, src/host/controller.ts) is done by then, so an idle press meets an
+ * idle workbench, for the stepper and the floor alike; so does a pair's first press. Its second
+ * comes with no pause and meets whatever the first left.
+ */
+const IDLE_MS = argNumber('--idle-ms', 300);
 const MNIST = !process.argv.includes('--no-mnist');
 const ONLY_LATENCY = process.argv.includes('--only-latency');
 /** Presses per kind not counted (first messages, JIT warm-up of the webview's update path). */
@@ -416,6 +426,7 @@ async function stepperTurn(st: Stepper, file: string, out: Samples, idle: number
     for (let i = 0; i < warmup + idle; i++) {
       state = await position(st, kind, state, 1);
       const expected = kind === 'previousStep' ? state.cursor - 1 : state.cursor + 1;
+      await page.waitForTimeout(IDLE_MS);
       const sample = await press(page, frame, KEYS[kind], expected);
       if (i >= warmup) out.idle[kind].push(sample);
       state = await rootState(frame);
@@ -425,6 +436,7 @@ async function stepperTurn(st: Stepper, file: string, out: Samples, idle: number
       state = await position(st, kind, state, 2);
       const d = kind === 'previousStep' ? -1 : 1;
       const want = state.cursor + 2 * d;
+      await page.waitForTimeout(IDLE_MS);
       out.next[kind].push(await pressPair(page, frame, KEYS[kind], state.cursor + d, want));
       state = await rootState(frame);
       if (state.cursor !== want) throw new Error(`${kind} twice: expected step ${want}, panel at ${state.cursor}`);
@@ -440,11 +452,13 @@ async function floorTurn(page: Page, frame: Frame, out: Samples, idle: number, p
     const d = kind === 'previousStep' ? -1 : 1;
     for (let i = 0; i < warmup + idle; i++) {
       const at = Number((await rootState(frame)).cursor);
+      await page.waitForTimeout(IDLE_MS);
       const sample = await press(page, frame, KEYS[kind], at + d);
       if (i >= warmup) out.idle[kind].push(sample);
     }
     for (let i = 0; i < pairs; i++) {
       const at = Number((await rootState(frame)).cursor);
+      await page.waitForTimeout(IDLE_MS);
       out.next[kind].push(await pressPair(page, frame, KEYS[kind], at + d, at + 2 * d));
     }
   }
