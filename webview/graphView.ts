@@ -18,7 +18,9 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 /**
  * Above this many nodes nothing moves by itself: no fade-in of new values, no CSS transition (the
  * `animated` class is off). Every running animation renders the panel again each frame, and the
- * frames of a big graph would still be running when the next key comes.
+ * frames of a big graph would still be running when the next key comes. Below it, motion is the
+ * host's choice (`setMotion`: the `backprop.panel.animate` setting, off by default, for the same
+ * reason on a smaller scale: in code-server a key pressed during a fade waited ~30 ms for it).
  */
 export const MOTION_LIMIT = 200;
 /**
@@ -109,6 +111,8 @@ export class GraphView {
   private overlay: SVGGElement | undefined;
   private ring: SVGElement | undefined;
   private tiles: Tile[] = [];
+  /** Fade-ins and transitions allowed (the host's `motion` message; off until it says so). */
+  private motion = false;
   private culling = false;
   /** The SVG's size in CSS px (ResizeObserver), so culling never forces a layout. */
   private size: { width: number; height: number } | undefined;
@@ -231,7 +235,7 @@ export class GraphView {
       const node = this.model.node(ghost.of);
       if (node) this.drawGhost(ghostLayer(ghost, nodeBox(ghost)), node, ghost);
     }
-    this.svg.classList.toggle('animated', !this.culling);
+    this.svg.classList.toggle('animated', this.motion && !this.culling);
 
     this.panZoom.setContent(layout.width, layout.height, LAYOUT_MARGIN);
     this.svg.dataset.content = `${r1(layout.width)}x${r1(layout.height)}`;
@@ -348,10 +352,16 @@ export class GraphView {
     }
   }
 
+  /** Fade-ins and transitions on or off (graphs above MOTION_LIMIT nodes never have them). */
+  setMotion(enabled: boolean): void {
+    this.motion = enabled;
+    this.svg.classList.toggle('animated', enabled && !this.culling);
+  }
+
   /** Redraws values and gradients that changed in an update; `animate` flashes what is new. */
   update(changes: Changes, animate: boolean): void {
     // Any animation renders the panel again every frame; on big graphs that costs more than it shows.
-    if (this.culling) animate = false;
+    if (this.culling || !this.motion) animate = false;
     for (const id of changes.nodes) this.refreshNode(id);
     for (const key of changes.edges) this.refreshEdge(key, animate);
     const out = this.model.graph?.output;

@@ -185,6 +185,9 @@ class Panel {
         case 'practice':
           this.setPractice(msg.enabled === true);
           break;
+        case 'motion':
+          this.view.setMotion(msg.enabled === true);
+          break;
         case 'elementExplain':
           this.detail.showElement(msg.node, msg.input, msg.text);
           break;

@@ -51,6 +51,9 @@ export class StepperPanel implements vscode.Disposable {
     void hooks.figures?.().then((m) => (this.figures = m), () => undefined);
     this.disposables.push(
       controller.onDidChangePanel((e) => this.render(e)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('backprop.panel.animate') || e.affectsConfiguration('workbench.reduceMotion')) this.sendMotion();
+      }),
     );
   }
 
@@ -235,6 +238,7 @@ export class StepperPanel implements vscode.Disposable {
         this.ready = true;
         this.shown = undefined;
         for (const w of this.readyWaiters.splice(0)) w();
+        this.sendMotion();
         if (session) this.sendGraph(session);
         this.sendSelection();
         if (this.practicing) this.post({ type: 'practice', enabled: true });
@@ -271,6 +275,17 @@ export class StepperPanel implements vscode.Disposable {
     }
     if (change.step) this.sendUpdate(session, change.step);
     if (change.selection) this.sendSelection();
+  }
+
+  /**
+   * Fade-ins on or off: `backprop.panel.animate` (off by default: while one plays the panel is
+   * drawn every frame and the next key waits), never with VS Code's reduced motion on (the
+   * webview also honours the system's `prefers-reduced-motion`).
+   */
+  private sendMotion(): void {
+    const animate = vscode.workspace.getConfiguration('backprop').get<boolean>('panel.animate') === true;
+    const reduce = vscode.workspace.getConfiguration('workbench').get<string>('reduceMotion') === 'on';
+    this.post({ type: 'motion', enabled: animate && !reduce });
   }
 
   /** The pinned node, when there is one (the webview unpins on its own, and on a new graph). */

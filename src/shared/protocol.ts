@@ -114,6 +114,8 @@ export type HostToWebview =
   | { type: 'error'; message: string; line?: number; column?: number }
   /** Practice mode on or off (Backprop: Practice Backward Pass). */
   | { type: 'practice'; enabled: boolean }
+  /** Fade-ins of new values and gradients on or off (`backprop.panel.animate`, `workbench.reduceMotion`). */
+  | { type: 'motion'; enabled: boolean }
   /** One element of a matrix product's gradient written out, for the cell the student clicked. */
   | { type: 'elementExplain'; node: number; input: number; row: number; col: number; text: LocalText | null }
   /** Export Figure…: draw the graph at the current step as SVG or PNG and send it back. */

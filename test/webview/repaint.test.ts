@@ -151,14 +151,24 @@ describe('a step repaints only what it changes', () => {
     }
   });
 
-  test('buy-apple-orange: transitions on a small graph, none under prefers-reduced-motion', async () => {
+  test('buy-apple-orange: no motion by default; with backprop.panel.animate, transitions on a small graph, none under prefers-reduced-motion', async () => {
     const p = await openPanel(browser);
     try {
       const { page } = p;
       const s = p.host.session;
-      // Small graph: the backward arrow fades in (the check below can see a transition).
+      // By default nothing moves, so a key pressed right after a step waits for no frames.
+      for (const step of [1, s.forwardSteps, s.forwardSteps + 1]) {
+        await p.host.goTo(step);
+        await waitCursor(page, step);
+        const m = await motion(page);
+        assert.equal(m.running, 0, `step ${step} by default: ${m.running} running`);
+        assert.deepEqual(m.durations, ['0s', '0s']);
+      }
+      // The setting on (the host sends it on ready and when it changes).
+      p.host.post({ type: 'motion', enabled: true });
       await p.host.goTo(s.forwardSteps);
       await waitCursor(page, s.forwardSteps);
+      // Small graph: the backward arrow fades in (the check below can see a transition).
       await p.host.goTo(s.forwardSteps + 1);
       await waitCursor(page, s.forwardSteps + 1);
       const normal = await motion(page);

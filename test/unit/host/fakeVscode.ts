@@ -120,12 +120,15 @@ export interface Fake {
   /** The last webview panel made, and a way to post a message to the host as its webview would. */
   webview: { receive(message: unknown): void } | undefined;
   module: Record<string, unknown>;
+  /** Settings by full name ('backprop.panel.animate'); absent: the default (undefined). */
+  settings: Map<string, unknown>;
 }
 
 export function createFakeVscode(): Fake {
   const counts: Counts = { setContext: [], setDecorations: 0, statusBar: [], treeRefresh: 0, inlayRefresh: 0, posted: [], fileWrites: 0 };
   const docs: FakeDocument[] = [];
   const editors: FakeEditor[] = [];
+  const settings = new Map<string, unknown>();
   const onOpen = new EventEmitter<FakeDocument>();
   const onActive = new EventEmitter<FakeEditor | undefined>();
   const onVisible = new EventEmitter<readonly FakeEditor[]>();
@@ -282,6 +285,7 @@ export function createFakeVscode(): Fake {
       onDidChangeTextDocument: () => disposable,
       onDidCloseTextDocument: () => disposable,
       onDidChangeConfiguration: () => disposable,
+      getConfiguration: (section?: string) => ({ get: (key: string) => settings.get(section ? `${section}.${key}` : key) }),
       fs: {
         stat: async () => ({}),
         createDirectory: async () => undefined,
@@ -297,6 +301,7 @@ export function createFakeVscode(): Fake {
   };
   const fake: Fake = {
     counts,
+    settings,
     webview: undefined,
     module,
     reset() {

@@ -294,6 +294,24 @@ describe('host views: side effects per step', () => {
     }
   });
 
+  it('the webview is told on ready whether new values fade in: off by default, on with backprop.panel.animate, never with reduced motion', async () => {
+    const motionOnReady = async (): Promise<unknown[]> => {
+      fake.reset();
+      fake.webview?.receive({ type: 'ready' });
+      await settle();
+      return fake.counts.posted.filter((m) => m.type === 'motion').map((m) => (m as { enabled?: unknown }).enabled);
+    };
+    try {
+      assert.deepEqual(await motionOnReady(), [false]);
+      fake.settings.set('backprop.panel.animate', true);
+      assert.deepEqual(await motionOnReady(), [true]);
+      fake.settings.set('workbench.reduceMotion', 'on');
+      assert.deepEqual(await motionOnReady(), [false]);
+    } finally {
+      fake.settings.clear();
+    }
+  });
+
   it('with the panel closed, the workbench views hear of a step in its turn', async () => {
     controller.deferral.settleMs = 10_000;
     controller.deferral.maxMs = 10_000;
