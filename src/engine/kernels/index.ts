@@ -14,11 +14,11 @@
 import type { HeapKernels } from './heap';
 import { TsHeapKernels } from './reference';
 import {
-  WasmHeapKernels, bestWasmFlavor, gemmCopying, gemmScratchDoubles, wasmKernelsAvailable, type WasmFlavor,
+  WasmHeapKernels, bestWasmFlavor, gemmCopying, gemmScratchDoubles, gemmTileRows, wasmKernelsAvailable, type WasmFlavor,
 } from './wasm/wasmKernels';
 
 export type { HeapKernels, WasmFlavor };
-export { TsHeapKernels, WasmHeapKernels, bestWasmFlavor, gemmScratchDoubles, wasmKernelsAvailable };
+export { TsHeapKernels, WasmHeapKernels, bestWasmFlavor, gemmScratchDoubles, gemmTileRows, wasmKernelsAvailable };
 
 /** Below this many multiply-adds, copying operands into WebAssembly memory costs more than it saves. */
 const WASM_GEMM_MIN_WORK = 32 * 32 * 32;

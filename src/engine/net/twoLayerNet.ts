@@ -108,8 +108,8 @@ export class TwoLayerNet {
     };
     // Packing space for the largest of the five products below.
     const scratch = Math.max(
-      gemmScratchDoubles(false, H, I), gemmScratchDoubles(false, O, H), gemmScratchDoubles(false, O, B),
-      gemmScratchDoubles(true, H, O), gemmScratchDoubles(false, H, B),
+      gemmScratchDoubles(false, false, B, H, I), gemmScratchDoubles(false, false, B, O, H), gemmScratchDoubles(true, false, H, O, B),
+      gemmScratchDoubles(false, true, B, H, O), gemmScratchDoubles(true, false, I, H, B),
     );
     const kernels = createHeapKernels(top, opts.backend ?? 'auto', scratch);
     this.k = opts.instrument ? opts.instrument(kernels) : kernels;

@@ -16,7 +16,7 @@ import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernel
 export type WasmFlavor = 'fma' | 'simd';
 
 interface KernelExports {
-  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, acc: number, pack: number): void;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, acc: number, pack: number, tileRows: number): void;
   maddProbe(a: number, b: number, c: number): number;
   addRowVector(m: number, n: number, c: number, bias: number): void;
   colSum(m: number, n: number, src: number, dst: number): void;
@@ -91,9 +91,25 @@ export function wasmKernelsAvailable(flavor?: WasmFlavor): boolean {
   return flavor ? kernelsModule(flavor) !== null : bestWasmFlavor() !== null;
 }
 
-/** Scratch doubles `gemm` needs for packing B panels of this shape. */
-export function gemmScratchDoubles(transB: boolean, n: number, k: number): number {
-  return transB ? Math.ceil(n / 4) * 4 * k : 4 * k;
+/** Rows of a k-block in the gemm driver (kernels.wat's $KC). */
+const GEMM_KC = 1024;
+
+/**
+ * Scratch doubles `gemm` needs for this shape: the packed B panels (all of a transposed B, else
+ * the ragged last panel), then, for a plain A, its rows packed a register tile at a time (at most
+ * m × min(k, KC) doubles, whatever the tile height).
+ */
+export function gemmScratchDoubles(transA: boolean, transB: boolean, m: number, n: number, k: number): number {
+  return (transB ? Math.ceil(n / 4) * 4 * k : 4 * k) + (transA ? 0 : m * Math.min(k, GEMM_KC));
+}
+
+/**
+ * Rows of gemm's register tile: 6 with fused multiply-adds (full blocks of 6 rows on the
+ * one-pointer 6×4 kernels, 12 accumulators), 4 with separate multiply and add (every row on the
+ * 4×4 kernels; a 6×4 tile would need a 16th register). See the performance notes in kernels.wat.
+ */
+export function gemmTileRows(flavor: WasmFlavor): 4 | 6 {
+  return flavor === 'fma' ? 6 : 4;
 }
 
 function unavailable(flavor: WasmFlavor | null): Error {
@@ -122,9 +138,13 @@ export class WasmHeapKernels implements HeapKernels {
   private readonly scratchByte: number;
   private readonly scratchDoubles: number;
 
-  constructor(doubles: number, scratchDoubles: number, flavor: WasmFlavor | null = bestWasmFlavor()) {
+  /** Rows of gemm's register tile (`gemmTileRows(flavor)` unless a test forces the other one). */
+  readonly tileRows: 4 | 6;
+
+  constructor(doubles: number, scratchDoubles: number, flavor: WasmFlavor | null = bestWasmFlavor(), tileRows?: 4 | 6) {
     if (!flavor || !kernelsModule(flavor)) throw unavailable(flavor);
     this.flavor = flavor;
+    this.tileRows = tileRows ?? gemmTileRows(flavor);
     this.backend = flavor === 'fma' ? 'wasm-fma' : 'wasm-simd';
     const heapDoubles = Math.ceil(doubles / 8) * 8;
     const bytes = (heapDoubles + scratchDoubles) * 8;
@@ -136,10 +156,10 @@ export class WasmHeapKernels implements HeapKernels {
   }
 
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void {
-    if (gemmScratchDoubles(transB, n, k) > this.scratchDoubles) {
+    if (gemmScratchDoubles(transA, transB, m, n, k) > this.scratchDoubles) {
       throw new Error(`gemm ${m}×${n}×${k} needs more packing scratch than these kernels were given`);
     }
-    this.x.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a * 8, b * 8, c * 8, accumulate ? 1 : 0, this.scratchByte);
+    this.x.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a * 8, b * 8, c * 8, accumulate ? 1 : 0, this.scratchByte, this.tileRows);
   }
 
   addRowVector(m: number, n: number, c: number, bias: number): void {
@@ -183,7 +203,7 @@ export class WasmHeapKernels implements HeapKernels {
  * A growable instance (of the best flavor) for `gemm` on arrays that live outside any heap:
  * operands are copied in, the product copied out. Worth it once m·n·k dwarfs the copies.
  */
-let loose: { memory: WebAssembly.Memory; x: KernelExports } | undefined;
+let loose: { memory: WebAssembly.Memory; x: KernelExports; tileRows: 4 | 6 } | undefined;
 
 export function gemmCopying(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -192,12 +212,12 @@ export function gemmCopying(
   const aLen = m * k, bLen = k * n, cLen = m * n;
   const round = (v: number): number => Math.ceil(v / 8) * 8;
   const aAt = 0, bAt = round(aLen), cAt = bAt + round(bLen), packAt = cAt + round(cLen);
-  const bytes = (packAt + gemmScratchDoubles(transB, n, k)) * 8;
+  const bytes = (packAt + gemmScratchDoubles(transA, transB, m, n, k)) * 8;
   if (!loose) {
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
     const flavor = bestWasmFlavor();
     if (!flavor) throw unavailable(null);
-    loose = { memory, x: instantiate(memory, flavor) };
+    loose = { memory, x: instantiate(memory, flavor), tileRows: gemmTileRows(flavor) };
   } else if (loose.memory.buffer.byteLength < bytes) {
     loose.memory.grow(Math.ceil((bytes - loose.memory.buffer.byteLength) / PAGE_BYTES));
   }
@@ -205,6 +225,6 @@ export function gemmCopying(
   heap.set(a.subarray(0, aLen), aAt);
   heap.set(b.subarray(0, bLen), bAt);
   if (accumulate) heap.set(c.subarray(0, cLen), cAt);
-  loose.x.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aAt * 8, bAt * 8, cAt * 8, accumulate ? 1 : 0, packAt * 8);
+  loose.x.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aAt * 8, bAt * 8, cAt * 8, accumulate ? 1 : 0, packAt * 8, loose.tileRows);
   c.set(heap.subarray(cAt, cAt + cLen));
 }

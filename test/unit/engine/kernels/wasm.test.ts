@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import wabtInit from 'wabt';
 import {
-  TsHeapKernels, WasmHeapKernels, bestWasmFlavor, gemm, gemmReference, gemmScratchDoubles, wasmKernelsAvailable, createHeapKernels,
+  TsHeapKernels, WasmHeapKernels, bestWasmFlavor, gemm, gemmReference, gemmScratchDoubles, gemmTileRows, wasmKernelsAvailable, createHeapKernels,
   type WasmFlavor,
 } from '../../../../src/engine/kernels/index';
 import type { HeapKernels } from '../../../../src/engine/kernels/heap';
@@ -53,8 +53,8 @@ function lcg(seed: number): () => number {
 }
 
 /** Both backends over identical heaps filled with the same values. */
-function pair(flavor: WasmFlavor, doubles: number, scratch: number, seed: number): [WasmHeapKernels, TsHeapKernels] {
-  const w = new WasmHeapKernels(doubles, scratch, flavor);
+function pair(flavor: WasmFlavor, doubles: number, scratch: number, seed: number, tileRows?: 4 | 6): [WasmHeapKernels, TsHeapKernels] {
+  const w = new WasmHeapKernels(doubles, scratch, flavor, tileRows);
   const t = new TsHeapKernels(doubles);
   const r = lcg(seed);
   for (let i = 0; i < doubles; i++) t.heap[i] = w.heap[i] = r();
@@ -114,38 +114,42 @@ test('which WebAssembly builds this runtime runs, and which one is picked', asyn
 });
 
 for (const flavor of flavors) {
-  test(`gemm (${flavor}): matches the TypeScript reference for all layouts, random shapes, accumulate or not`, () => {
-    let differing = 0;
-    const dim = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }));
-    fc.assert(
-      fc.property(
-        dim, dim, fc.oneof(dim, fc.integer({ min: 250, max: 2300 })), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer(),
-        (m, n, k, transA, transB, accumulate, seed) => {
-          // Odd, unaligned offsets: operands need not start on a 16-byte boundary.
-          const a = 3, b = a + m * k + 1, c = b + k * n + 5, end = c + m * n + 2;
-          const [w, t] = pair(flavor, end, gemmScratchDoubles(transB, n, k), seed);
-          differing += checkGemm(flavor, w, t, transA, transB, m, n, k, a, b, c, accumulate, `gemm ${m}×${n}×${k} tA=${transA} tB=${transB} acc=${accumulate}`);
-        },
-      ),
-      { numRuns: 150, seed: 42 },
-    );
-    // The fused build really is a different computation (else this would test nothing new).
-    if (flavor === 'fma') assert.ok(differing > 0, 'FMA results differ from the reference somewhere');
-  });
+  // Both tile heights on both builds: the 6-row kernels under the plain SIMD build are checked bit for bit.
+  for (const tileRows of [4, 6] as const) {
+    test(`gemm (${flavor}): matches the TypeScript reference for all layouts, random shapes, accumulate or not, on ${tileRows}-row register tiles${tileRows === gemmTileRows(flavor) ? ' (this build\'s own)' : ''}`, () => {
+      let differing = 0;
+      const dim = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }));
+      fc.assert(
+        fc.property(
+          dim, dim, fc.oneof(dim, fc.integer({ min: 250, max: 2300 })), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer(),
+          (m, n, k, transA, transB, accumulate, seed) => {
+            // Odd, unaligned offsets: operands need not start on a 16-byte boundary.
+            const a = 3, b = a + m * k + 1, c = b + k * n + 5, end = c + m * n + 2;
+            const [w, t] = pair(flavor, end, gemmScratchDoubles(transA, transB, m, n, k), seed, tileRows);
+            differing += checkGemm(flavor, w, t, transA, transB, m, n, k, a, b, c, accumulate, `gemm ${m}×${n}×${k} tA=${transA} tB=${transB} acc=${accumulate}`);
+          },
+        ),
+        { numRuns: 150, seed: 42 },
+      );
+      // The fused build really is a different computation (else this would test nothing new).
+      if (flavor === 'fma') assert.ok(differing > 0, 'FMA results differ from the reference somewhere');
+    });
 
-  test(`gemm (${flavor}) edge shapes: 1×1×1, empty k, the net's own shapes`, () => {
-    for (const [m, n, k] of [[1, 1, 1], [4, 4, 4], [5, 3, 0], [100, 50, 784], [784, 50, 100], [50, 10, 100], [100, 50, 10], [3, 50, 784]]) {
-      for (const transA of [false, true]) {
-        for (const transB of [false, true]) {
-          for (const acc of [false, true]) {
-            const end = m * k + k * n + m * n;
-            const [w, t] = pair(flavor, end, gemmScratchDoubles(transB, n, k), m * 131 + n * 7 + k);
-            checkGemm(flavor, w, t, transA, transB, m, n, k, 0, m * k, m * k + k * n, acc, `gemm ${m}×${n}×${k} tA=${transA} tB=${transB} acc=${acc}`);
+    test(`gemm (${flavor}) edge shapes on ${tileRows}-row tiles: 1×1×1, empty k, the net's own shapes`, () => {
+      for (const [m, n, k] of [[1, 1, 1], [4, 4, 4], [5, 3, 0], [100, 50, 784], [784, 50, 100], [50, 10, 100], [100, 50, 10], [3, 50, 784],
+        [24, 5, 7], [49, 6, 1030], [101, 51, 97]]) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            for (const acc of [false, true]) {
+              const end = m * k + k * n + m * n;
+              const [w, t] = pair(flavor, end, gemmScratchDoubles(transA, transB, m, n, k), m * 131 + n * 7 + k, tileRows);
+              checkGemm(flavor, w, t, transA, transB, m, n, k, 0, m * k, m * k + k * n, acc, `gemm ${m}×${n}×${k} tA=${transA} tB=${transB} acc=${acc}`);
+            }
           }
         }
       }
-    }
-  });
+    });
+  }
 
   test(`elementwise kernels (${flavor}, bit for bit): bias add, column sums, relu, relu backward, sgd (odd lengths, in place)`, () => {
     fc.assert(
