@@ -4,12 +4,13 @@
  * scripts/setup-vscode.sh installs, which has relaxed SIMD, so the FMA kernels) — and driven turn
  * by turn over stdin/stdout, one JSON line each way, like numpy_peer.py.
  * Commands: {"cmd":"info"}, {"cmd":"step","backend":B,"reps":R}, {"cmd":"profile","backend":B,"steps":S},
- * {"cmd":"train","iters":N}, {"cmd":"quit"}.
+ * {"cmd":"ceiling"} (bench/simdCeiling.ts), {"cmd":"train","iters":N}, {"cmd":"quit"}.
  */
 import { createInterface } from 'node:readline';
 import { TwoLayerNet } from '../src/engine/net/twoLayerNet';
 import { bestWasmFlavor, type KernelBackendChoice } from '../src/engine/kernels/index';
 import { profileTwoLayerNetStep } from './kernelProfile';
+import { measureSimdCeiling } from './simdCeiling';
 import { timeSteps } from './stats';
 import { syntheticMnist } from './synthetic';
 import { trainSynthetic } from './trainSynthetic';
@@ -30,7 +31,7 @@ function net(backend: KernelBackendChoice): TwoLayerNet {
   return n;
 }
 
-function handle(cmd: { cmd: string; backend?: KernelBackendChoice; reps?: number; steps?: number; iters?: number }): unknown {
+async function handle(cmd: { cmd: string; backend?: KernelBackendChoice; reps?: number; steps?: number; iters?: number }): Promise<unknown> {
   switch (cmd.cmd) {
     case 'info': {
       const n = net('auto');
@@ -46,6 +47,8 @@ function handle(cmd: { cmd: string; backend?: KernelBackendChoice; reps?: number
     }
     case 'profile':
       return profileTwoLayerNetStep(cmd.backend ?? 'auto', x, labels, cmd.steps ?? 200);
+    case 'ceiling':
+      return measureSimdCeiling();
     case 'train':
       return trainSynthetic(cmd.iters ?? 10000);
     default:
@@ -54,6 +57,8 @@ function handle(cmd: { cmd: string; backend?: KernelBackendChoice; reps?: number
 }
 
 const lines = createInterface({ input: process.stdin });
+// One command at a time, in order (the driver awaits each answer before sending the next).
+let queue: Promise<void> = Promise.resolve();
 lines.on('line', (line) => {
   const cmd = JSON.parse(line) as { cmd: string };
   if (cmd.cmd === 'quit') {
@@ -61,12 +66,14 @@ lines.on('line', (line) => {
     process.stdin.destroy(); // else the open pipe keeps this process alive
     return;
   }
-  let out: unknown;
-  try {
-    out = handle(cmd);
-  } catch (e) {
-    out = { error: e instanceof Error ? e.message : String(e) };
-  }
-  process.stdout.write(JSON.stringify(out) + '\n');
+  queue = queue.then(async () => {
+    let out: unknown;
+    try {
+      out = await handle(cmd);
+    } catch (e) {
+      out = { error: e instanceof Error ? e.message : String(e) };
+    }
+    process.stdout.write(JSON.stringify(out) + '\n');
+  });
 });
 

@@ -24,6 +24,7 @@ import { NODE24 } from '../test/vscode/tools';
 import { measureBundles } from './bundle';
 import { benchGraph2000, type Graph2000Result } from './graph2000';
 import { profileTwoLayerNetStep, type KernelProfile } from './kernelProfile';
+import { measureSimdCeiling, type SimdCeiling } from './simdCeiling';
 import { EnginePeer, NumpyPeer, type EngineInfo, type LinePeer, type NumpyInfo } from './numpyPeer';
 import { fmt, interleave, median, nowUs, table, timeSteps, type Contender } from './stats';
 import { syntheticMnist } from './synthetic';
@@ -203,6 +204,16 @@ async function main(): Promise<void> {
     log(`engine / numpy (1 thread), same run: ${here} (${wasmNet.backend}) ${ratio(engineUs, numpyUs)} (CPU ${ratio(engineCpuUs, numpyCpuUs)}); ` +
       `extension host's Node ${extInfo?.node ?? '—'} (${extInfo?.backend ?? '—'}) ${ratio(extUs, numpyUs)} (CPU ${ratio(extCpuUs, numpyCpuUs)}) — issue 16 target ≤ 1.2 on the extension host's runtime`);
 
+    // The 128-bit ceiling, same run: no WebAssembly kernel issues float64 arithmetic faster than
+    // this (numpy's OpenBLAS has 256/512-bit vectors), so engine / numpy cannot go below this ratio.
+    const ceilings: { name: string; ceiling: SimdCeiling }[] = [{ name: here, ceiling: await measureSimdCeiling() }];
+    if (extHost.peer) ceilings.push({ name: `extension host's Node ${extInfo?.node ?? ''}`, ceiling: await extHost.peer.request<SimdCeiling>({ cmd: 'ceiling' }) });
+    for (const { name, ceiling: c } of ceilings) {
+      const boundUs = flops / c.gflops / 1e3;
+      log(`128-bit ceiling, ${name}: ${c.chains} independent f64x2 ${c.fused ? 'fused multiply-add' : 'multiply + add'} chains with no memory access, ` +
+        `${fmt(c.gflops, 1)} GFLOP/s (best of 15) → the step's ${fmt(flops / 1e6, 2)} MFLOP take ≥ ${fmt(boundUs)} µs = ${ratio(boundUs, numpyUs)} × numpy's median step`);
+    }
+
     // Where the time goes: each kernel call of the step, timed on its own (not interleaved).
     const profileSteps = quick ? 100 : 400;
     const profiles: { name: string; p: KernelProfile }[] = [{ name: `${here} ${wasmNet.backend}`, p: profileTwoLayerNetStep('wasm', x, labels, profileSteps) }];
@@ -229,7 +240,7 @@ async function main(): Promise<void> {
       extensionHostRuntime: extInfo, extensionHostEngineUs: extUs, extensionHostEngineCpuUs: extCpuUs,
       engineOverNumpy: { [here]: { wall: engineUs && numpyUs ? engineUs / numpyUs : null, cpu: engineCpuUs && numpyCpuUs ? engineCpuUs / numpyCpuUs : null },
         extensionHost: { wall: extUs && numpyUs ? extUs / numpyUs : null, cpu: extCpuUs && numpyCpuUs ? extCpuUs / numpyCpuUs : null } },
-      kernelProfile: { engine: profiles, numpy: npProfile },
+      kernelProfile: { engine: profiles, numpy: npProfile }, simdCeiling: ceilings,
       runsPerRow: rounds * reps, rounds, stepsPerTurn: reps,
       cpuUsPerStep: Object.fromEntries(contenders.map((c) => [c.name, cpuMed.get(c.name) ?? null])),
       wallMedianUs: Object.fromEntries(contenders.map((c) => [c.name, med.get(c.name) ?? null])),
