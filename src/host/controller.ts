@@ -415,7 +415,7 @@ export class SessionController implements vscode.Disposable {
   private changed(what: 'graph' | 'step' | 'failed' | 'selection' | 'panel', from?: number, before: number | null = null): void {
     if (!this.pendingPanel) {
       this.pendingPanel = nothingPending();
-      queueMicrotask(() => this.flushPanel());
+      queueMicrotask(() => this.flushTurn());
     }
     const firstStep = !this.pendingViews || this.pendingViews.from === undefined;
     this.pendingViews ??= nothingPending();
@@ -429,23 +429,17 @@ export class SessionController implements vscode.Disposable {
       const wait = Math.max(0, Math.min(this.deferral.settleMs, this.viewsSince + this.deferral.maxMs - now));
       if (this.viewsTimer !== undefined) clearTimeout(this.viewsTimer);
       this.viewsTimer = setTimeout(() => this.flushWorkbench(), wait);
-    } else {
+    } else if (this.viewsTimer !== undefined) {
       // Anything else at the end of this turn (after the panel), with any steps still waiting.
-      if (this.viewsTimer !== undefined) clearTimeout(this.viewsTimer);
+      clearTimeout(this.viewsTimer);
       this.viewsTimer = undefined;
-      this.scheduleWorkbenchNow();
     }
   }
 
-  /** The workbench views' delivery at the end of this turn (once, however many changes it has). */
-  private workbenchQueued = false;
-  private scheduleWorkbenchNow(): void {
-    if (this.workbenchQueued) return;
-    this.workbenchQueued = true;
-    queueMicrotask(() => {
-      this.workbenchQueued = false;
-      if (this.viewsTimer === undefined) this.flushWorkbench();
-    });
+  /** The end of a turn: the panel, then the workbench views unless they wait for the steps to pause. */
+  private flushTurn(): void {
+    this.flushPanel();
+    if (this.viewsTimer === undefined) this.flushWorkbench();
   }
 
   private publish(doc: vscode.TextDocument, list: readonly SourceDiagnostic[]): void {
