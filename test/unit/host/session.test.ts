@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createEngine } from '../../../src/host/engineBinding';
+import { failingEngine } from './failingEngine';
 import type { EnginePort } from '../../../src/host/ports';
 import { GraphSession, layoutKeyOf, type StepDeltas } from '../../../src/host/session';
 import type { TensorData } from '../../../src/shared/protocol';
@@ -213,25 +214,7 @@ describe('host session: editing', () => {
   });
 
   it('a stepper that throws while stepping leaves the cursor and reports the error', () => {
-    const real = createEngine();
-    const flaky: EnginePort = {
-      ...real,
-      createStepper: (g) => {
-        const st = real.createStepper(g);
-        return new Proxy(st, {
-          get(target, prop, recv) {
-            if (prop === 'goTo') {
-              return (n: number) => {
-                if (n > 2) throw new Error('layer failed');
-                target.goTo(n);
-              };
-            }
-            const v = Reflect.get(target, prop, recv) as unknown;
-            return typeof v === 'function' ? v.bind(target) : v;
-          },
-        });
-      },
-    };
+    const flaky = failingEngine(() => 2);
     const s = session(example('buy-apple-orange.backprop'), flaky);
     s.goTo(2);
     s.goTo(3);

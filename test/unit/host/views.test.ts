@@ -29,32 +29,14 @@ describe('host views: side effects per step', () => {
   before(async () => {
     // Imported after the fake is installed: these modules require('vscode').
     const { SessionController } = await import('../../../src/host/controller');
-    const { createEngine } = await import('../../../src/host/engineBinding');
     const { StatusBar } = await import('../../../src/host/statusBar');
     const { EditorFeatures } = await import('../../../src/host/editorFeatures');
     const { NodesTreeProvider } = await import('../../../src/host/nodesTree');
     const { StepperPanel } = await import('../../../src/host/panel');
     const { Uri } = fake.module as { Uri: typeof import('./fakeVscode').Uri };
     // The real engine, whose steppers can be told to fail above a step (a layer that throws).
-    const real = createEngine();
-    controller = new SessionController({
-      ...real,
-      createStepper: (g) => {
-        const st = real.createStepper(g);
-        return new Proxy(st, {
-          get(target, prop, recv) {
-            if (prop === 'goTo') {
-              return (n: number) => {
-                if (n > failAbove) throw new Error('layer failed');
-                target.goTo(n);
-              };
-            }
-            const v = Reflect.get(target, prop, recv) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-      },
-    });
+    const { failingEngine } = await import('./failingEngine');
+    controller = new SessionController(failingEngine(() => failAbove));
     // The workbench views hear of steps with the panel open once the steps pause: at once here,
     // except in the tests of that delay, which set their own.
     controller.deferral.settleMs = 0;
