@@ -161,10 +161,15 @@ export class GraphView {
       if (this.svg.getAttribute('height') !== h) this.svg.setAttribute('height', h);
       this.cull();
     }).observe(box);
-    this.panZoom = new PanZoom(this.svg, this.layer, (v) => {
-      this.cull();
-      callbacks.onViewChange(v);
-    });
+    this.panZoom = new PanZoom(
+      this.svg,
+      this.layer,
+      (v) => {
+        this.cull();
+        callbacks.onViewChange(v);
+      },
+      () => this.size,
+    );
 
     this.svg.addEventListener('click', (e) => {
       if (this.panZoom.suppressClick) return;
@@ -190,6 +195,7 @@ export class GraphView {
     this.layer.replaceChildren();
     this.nodeEls.clear();
     this.edgeEls.clear();
+    this.hiddenKeys = new Set();
     const graph = this.model.graph;
     if (!graph) return;
     this.svg.removeAttribute('viewBox');
@@ -431,15 +437,32 @@ export class GraphView {
     if (animate && grad && !hadGrad) flash(els.grad);
   }
 
-  /** Practice mode: these edges' gradients stay hidden until the student has found them. */
+  /** The edges whose gradients practice mode hides now (a few: the current node's inputs). */
+  private hiddenKeys: ReadonlySet<string> = new Set();
+
+  /**
+   * Practice mode: these edges' gradients stay hidden until the student has found them. Touches
+   * only the edges hidden before or now (a step on a big graph must not visit every edge).
+   */
   setHiddenGradients(keys: ReadonlySet<string>): void {
-    for (const [key, els] of this.edgeEls) {
-      const hide = keys.has(key);
-      els.g.classList.toggle('practice-hidden', hide);
-      this.labelGroups.get(els.g)?.classList.toggle('practice-hidden', hide);
+    const hiddenBefore = this.hiddenKeys;
+    this.hiddenKeys = new Set(keys);
+    for (const key of hiddenBefore) {
+      if (keys.has(key)) continue;
+      const els = this.edgeEls.get(key);
+      if (!els) continue;
+      els.g.classList.remove('practice-hidden');
+      this.labelGroups.get(els.g)?.classList.remove('practice-hidden');
+      this.refreshEdge(key, false);
+    }
+    // Every call, not only when newly hidden: an update may have just rewritten the tooltip.
+    for (const key of keys) {
+      const els = this.edgeEls.get(key);
+      if (!els) continue;
+      els.g.classList.add('practice-hidden');
+      this.labelGroups.get(els.g)?.classList.add('practice-hidden');
       // The tooltip would give the answer away too.
-      if (hide) for (const title of els.titles) title.textContent = t('practiceAsk');
-      else if (els.titles[0]?.textContent === t('practiceAsk')) this.refreshEdge(key, false);
+      for (const title of els.titles) title.textContent = t('practiceAsk');
     }
   }
 

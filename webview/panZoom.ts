@@ -26,6 +26,8 @@ export class PanZoom {
     private readonly svg: SVGSVGElement,
     private readonly layer: SVGGElement,
     private readonly onChange: (view: View) => void,
+    /** The SVG's size when its owner already knows it (a ResizeObserver's): reading the layout instead would force one after every change of the drawing. */
+    private readonly knownSize: () => { width: number; height: number } | undefined = () => undefined,
   ) {
     svg.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     svg.addEventListener('pointerdown', (e) => this.onPointerDown(e));
@@ -53,7 +55,7 @@ export class PanZoom {
   }
 
   private viewport(): { width: number; height: number } {
-    const r = this.svg.getBoundingClientRect();
+    const r = this.knownSize() ?? this.svg.getBoundingClientRect();
     return { width: Math.max(1, r.width), height: Math.max(1, r.height) };
   }
 
