@@ -88,6 +88,8 @@ export function toVsRange(r: SourceDiagnostic['range'], doc?: vscode.TextDocumen
 export class SessionController implements vscode.Disposable {
   private readonly sessions = new Map<string, GraphSession>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The document and version each session was last compiled from (see flush). */
+  private readonly flushed = new WeakMap<GraphSession, { doc: vscode.TextDocument; version: number }>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
   private currentSession: GraphSession | undefined;
@@ -359,6 +361,8 @@ export class SessionController implements vscode.Disposable {
     if (t) clearTimeout(t);
     this.timers.delete(key);
     this.diagnostics.delete(doc.uri);
+    const closed = this.sessions.get(key);
+    if (closed) this.flushed.delete(closed);
     this.loadedFiles.release(doc.uri);
     // The current session stays while the panel shows it; others go.
     if (this.sessions.get(key) !== this.currentSession || !this.panelOpen) {
@@ -382,6 +386,11 @@ export class SessionController implements vscode.Disposable {
       clearTimeout(pending);
       this.timers.delete(doc.uri.toString());
     }
+    // Every stepping command asks for the document compiled first: when it has not changed since
+    // (no edit waiting, the same version of the same document), there is nothing to read, compile
+    // or publish (on a 2,000-line file that re-read and re-sent its diagnostics each step).
+    const last = this.flushed.get(s);
+    if (!force && !pending && last?.doc === doc && last.version === doc.version) return;
     const text = doc.getText();
     let files: Map<string, FileContent> | undefined;
     const refs = this.engine.fileReferences?.(text) ?? [];
@@ -392,6 +401,7 @@ export class SessionController implements vscode.Disposable {
     }
     const before = { key: s.layoutKey, stale: s.stale, error: s.error?.message };
     const result = s.update(text, force, files);
+    this.flushed.set(s, { doc, version: doc.version });
     this.publish(doc, s.diagnostics);
     const after = { key: s.layoutKey, stale: s.stale, error: s.error?.message };
     if (result.graphChanged || before.stale !== after.stale || before.error !== after.error) this.afterCompile(s);
@@ -401,6 +411,7 @@ export class SessionController implements vscode.Disposable {
   private onLoadedFileChanged(uri: string): void {
     const s = this.sessions.get(uri);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    if (s) this.flushed.delete(s);
     if (s && doc) this.flush(doc, s);
   }
 

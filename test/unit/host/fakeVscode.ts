@@ -80,6 +80,8 @@ export interface Counts {
   inlayRefresh: number;
   posted: { type: string }[];
   fileWrites: number;
+  /** Diagnostics published (DiagnosticCollection.set calls). */
+  diagnosticsSet: number;
 }
 
 export interface FakeDocument {
@@ -87,22 +89,37 @@ export interface FakeDocument {
   languageId: string;
   version: number;
   lineCount: number;
+  /** How many times getText() was called. */
+  textReads: number;
   getText(): string;
+  /** An edit: the whole text replaced, the version one up (the fake fires no change event). */
+  edit(text: string): void;
   lineAt(line: number): { text: string; range: Range };
   validateRange(r: Range): Range;
 }
 
 export function fakeDocument(path: string, text: string, languageId = 'backprop'): FakeDocument {
-  const lines = text.split('\n');
-  return {
+  let lines = text.split('\n');
+  const doc: FakeDocument = {
     uri: Uri.file(path),
     languageId,
     version: 1,
     lineCount: lines.length,
-    getText: () => text,
+    textReads: 0,
+    getText: () => {
+      doc.textReads++;
+      return text;
+    },
     lineAt: (line) => ({ text: lines[line] ?? '', range: new Range(line, 0, line, (lines[line] ?? '').length) }),
     validateRange: (r) => r,
+    edit(next) {
+      text = next;
+      lines = next.split('\n');
+      doc.lineCount = lines.length;
+      doc.version++;
+    },
   };
+  return doc;
 }
 
 export interface FakeEditor {
@@ -125,7 +142,7 @@ export interface Fake {
 }
 
 export function createFakeVscode(): Fake {
-  const counts: Counts = { setContext: [], setDecorations: 0, statusBar: [], treeRefresh: 0, inlayRefresh: 0, posted: [], fileWrites: 0 };
+  const counts: Counts = { setContext: [], setDecorations: 0, statusBar: [], treeRefresh: 0, inlayRefresh: 0, posted: [], fileWrites: 0, diagnosticsSet: 0 };
   const docs: FakeDocument[] = [];
   const editors: FakeEditor[] = [];
   const settings = new Map<string, unknown>();
@@ -269,7 +286,7 @@ export function createFakeVscode(): Fake {
       registerCommand: () => disposable,
     },
     languages: {
-      createDiagnosticCollection: () => ({ set: () => undefined, delete: () => undefined, dispose: () => undefined }),
+      createDiagnosticCollection: () => ({ set: () => void counts.diagnosticsSet++, delete: () => undefined, dispose: () => undefined }),
       registerInlayHintsProvider: (_s: unknown, p: { onDidChangeInlayHints?: (l: () => void) => unknown }) => {
         p.onDidChangeInlayHints?.(() => counts.inlayRefresh++);
         return disposable;
@@ -312,6 +329,7 @@ export function createFakeVscode(): Fake {
       counts.inlayRefresh = 0;
       counts.posted = [];
       counts.fileWrites = 0;
+      counts.diagnosticsSet = 0;
     },
     open(doc) {
       const editor: FakeEditor = {

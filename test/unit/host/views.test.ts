@@ -338,6 +338,33 @@ describe('host views: side effects per step', () => {
     assert.equal(fake.counts.inlayRefresh, 1, 'y has one');
     assert.equal(fake.counts.setDecorations, 0, 'the same line: no new decoration');
   });
+
+  it('a stepping command does not compile an unchanged document again: no re-read, no diagnostics re-sent; an edit compiles once', async () => {
+    const d = fakeDocument('/w/flush.backprop', 'a = 2\nb = 3\ny = a * b');
+    fake.open(d);
+    await settle();
+    type Doc = import('vscode').TextDocument;
+    const s = controller.sessionFor(d.uri as unknown as VsUri);
+    assert.equal(s?.source, 'a = 2\nb = 3\ny = a * b');
+    fake.reset();
+    const reads = d.textReads;
+    // What every step command does first (requireSession), several steps in a row.
+    for (let i = 0; i < 5; i++) {
+      controller.ensureSession(d as unknown as Doc);
+      controller.flushDocument(d as unknown as Doc);
+      controller.goTo(i + 1, s);
+    }
+    await settle();
+    assert.equal(d.textReads, reads, 'the text is not read again');
+    assert.equal(fake.counts.diagnosticsSet, 0, 'the same diagnostics are not sent again');
+    // An edit (a new version) is compiled at the next command, once.
+    d.edit('a = 2\nb = 4\ny = a * b');
+    controller.flushDocument(d as unknown as Doc);
+    controller.flushDocument(d as unknown as Doc);
+    assert.equal(d.textReads, reads + 1);
+    assert.equal(fake.counts.diagnosticsSet, 1);
+    assert.equal(s?.source, 'a = 2\nb = 4\ny = a * b');
+  });
 });
 
 describe('host editor features: the language\'s statements and names', () => {
