@@ -462,7 +462,8 @@ export class GraphView {
       els.g.classList.add('practice-hidden');
       this.labelGroups.get(els.g)?.classList.add('practice-hidden');
       // The tooltip would give the answer away too.
-      for (const title of els.titles) title.textContent = t('practiceAsk');
+      const ask = t('practiceAsk');
+      for (const title of els.titles) if (title.textContent !== ask) title.textContent = ask;
     }
   }
 
